@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Create (or refresh) the project environment in .venv from the pinned lock file.
+# Finds a Python >= 3.12 on PATH first, then under pyenv; says what to install if none.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_python() {
+    local cand
+    for cand in python3.13 python3.12 python3 python; do
+        if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+            command -v "$cand"; return 0
+        fi
+    done
+    if command -v pyenv >/dev/null 2>&1; then
+        for cand in "$(pyenv root)"/versions/3.1[2-9]*/bin/python3; do
+            if [ -x "$cand" ] && "$cand" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+                echo "$cand"; return 0
+            fi
+        done
+    fi
+    return 1
+}
+
+if [ -x .venv/bin/python ] && .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
+    PY=.venv/bin/python
+else
+    if ! BASE=$(find_python); then
+        cat >&2 <<'MSG'
+egov-sim needs Python >= 3.12 (Mesa >= 3.4 requires it) and none was found on PATH or under pyenv.
+Install one, then re-run this command, e.g.:
+  Debian/Ubuntu:  sudo apt-get install python3.12 python3.12-venv
+  pyenv:          pyenv install 3.12
+  macOS:          brew install python@3.12
+MSG
+        exit 1
+    fi
+    echo "bootstrap: creating .venv with $BASE ($("$BASE" --version))" >&2
+    rm -rf .venv
+    "$BASE" -m venv .venv
+    PY=.venv/bin/python
+fi
+
+if ! [ -x .venv/bin/uv ]; then
+    "$PY" -m pip install --quiet --disable-pip-version-check uv 2>/dev/null
+fi
+# The lock pins every transitive version, so a fresh machine gets the environment the tests ran on.
+.venv/bin/uv pip sync --quiet --python "$PY" requirements.lock
+.venv/bin/uv pip install --quiet --python "$PY" --no-deps -e .
+echo "bootstrap: environment ready in .venv ($("$PY" --version))" >&2
