@@ -1,0 +1,96 @@
+"""The quarter's instrument effects: the narrow interface between tools and the model.
+
+Instruments never touch agents. Each quarter the model hands every active
+instrument a fresh :class:`Effects`; instruments *add* to its arrays (pressure,
+grants, cost cuts, support, belief pushes, trust experiences) and the model's
+kernels read them. Because effects add up, any stack of instruments composes
+without special cases: a mandate becomes "funded" only because a financial
+incentive's grant offer covers the cost in the same cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class GrantPool:
+    """Money a level has set aside for grants; shared by the offers drawing on it.
+
+    Attributes:
+        payer: Level paying the grants ("central" or "regional").
+        remaining: Euros left (``inf`` for an open-ended programme).
+        label: Instrument name, for accounting.
+        paid: Euros paid so far.
+        refused: Number of applications refused because the pool was empty.
+    """
+
+    payer: str
+    remaining: float
+    label: str
+    paid: float = 0.0
+    refused: int = 0
+
+
+@dataclass
+class GrantOffer:
+    """A co-funding share offered on some municipality × block cells this quarter."""
+
+    share: np.ndarray  # (M, B) share of the integration cost paid by the pool
+    pool: GrantPool
+
+
+@dataclass
+class Effects:
+    """Per-quarter sums of all active instruments' effects.
+
+    Shapes: M municipalities, B blocks, R regions.
+    """
+
+    n_mun: int
+    n_blocks: int
+    n_regions: int
+    pressure: np.ndarray = field(init=False)  # (M, B) value-index pressure to start
+    region_pressure: np.ndarray = field(init=False)  # (R, B)
+    mandated: np.ndarray = field(init=False)  # (M, B) bool, obligation by a higher level
+    region_mandated: np.ndarray = field(init=False)  # (R, B) bool
+    cost_cut: np.ndarray = field(init=False)  # (M, B) share of integration cost saved
+    support: np.ndarray = field(init=False)  # (M, B) implementation support in [0, 1]
+    belief_push: np.ndarray = field(init=False)  # (M, B) per-quarter belief gain
+    priority_push: np.ndarray = field(init=False)  # (M,) per-quarter priority gain
+    trust_central_pos: np.ndarray = field(init=False)  # (M,) positive experiences with central
+    trust_central_neg: np.ndarray = field(init=False)  # (M,) negative experiences with central
+    trust_region_pos: np.ndarray = field(init=False)  # (M,)
+    trust_region_neg: np.ndarray = field(init=False)  # (M,)
+    region_trust_pos: np.ndarray = field(init=False)  # (R,) regions' experiences with central
+    region_trust_neg: np.ndarray = field(init=False)  # (R,)
+    standard_set: np.ndarray = field(init=False)  # (B,) bool, standards fixed by an instrument
+    grant_offers: list[GrantOffer] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        m, b, r = self.n_mun, self.n_blocks, self.n_regions
+        self.pressure = np.zeros((m, b))
+        self.region_pressure = np.zeros((r, b))
+        self.mandated = np.zeros((m, b), dtype=bool)
+        self.region_mandated = np.zeros((r, b), dtype=bool)
+        self.cost_cut = np.zeros((m, b))
+        self.support = np.zeros((m, b))
+        self.belief_push = np.zeros((m, b))
+        self.priority_push = np.zeros(m)
+        self.trust_central_pos = np.zeros(m)
+        self.trust_central_neg = np.zeros(m)
+        self.trust_region_pos = np.zeros(m)
+        self.trust_region_neg = np.zeros(m)
+        self.region_trust_pos = np.zeros(r)
+        self.region_trust_neg = np.zeros(r)
+        self.standard_set = np.zeros(b, dtype=bool)
+
+    def offered_grant_share(self) -> np.ndarray:
+        """(M, B) co-funding share a municipality can expect now (pools with money left)."""
+        total = np.zeros((self.n_mun, self.n_blocks))
+        for offer in self.grant_offers:
+            if offer.pool.remaining > 0:
+                total += offer.share
+        return np.minimum(total, 1.0)
