@@ -44,7 +44,7 @@ class CountryParams(Validated):
         choices=("denmark", "estonia", "netherlands", "austria"),
     )
     neighbours: float = param(
-        5.0, unit="neighbours", bounds=(1.0, 30.0), doc="synthetic only: mean degree of the spatial graph"
+        5.0, unit="neighbours", bounds=(1.0, 30.0), doc="synthetic only: k nearest neighbours linked (symmetrised, mean degree ~1.2k)"
     )
     island_links: str = param(
         "nearest",
@@ -158,7 +158,7 @@ class DecisionParams(Validated):
         0.6, unit="index", bounds=(0.01, 100.0), doc="noise of the logit choice (bounded rationality)"
     )
     wait_value: float = param(
-        1.0, unit="index", bounds=(-10.0, 10.0), doc="value of waiting (benefit-cost index of doing nothing)"
+        0.0, unit="index", bounds=(-10.0, 10.0), doc="value of waiting (benefit-cost index of doing nothing)"
     )
     horizon_years: float = param(
         8.0, unit="years", bounds=(1.0, 30.0), doc="appraisal horizon of benefits"
@@ -238,7 +238,7 @@ class ImplementationParams(Validated):
         1.0, unit="-", bounds=(0.0, 10.0), doc="failure hazard multiplier gained at zero capacity"
     )
     overrun_body_mean: float = param(
-        0.05, unit="share", bounds=(-0.5, 2.0), source=f"{CAL} §5 (McKinsey 2012, fitted with tail)",
+        0.0, unit="share", bounds=(-0.5, 2.0), source=f"{CAL} §5 (McKinsey 2012, fitted with tail)",
         doc="mean overrun of ordinary projects",
     )
     overrun_body_sd: float = param(
@@ -256,7 +256,11 @@ class ImplementationParams(Validated):
         doc="Pareto shape of the tail",
     )
     overrun_cap: float = param(
-        6.0, unit="share", bounds=(0.0, 50.0), doc="largest overrun drawn (caps the Pareto tail)"
+        3.0,
+        unit="share",
+        bounds=(0.0, 50.0),
+        source=f"{CAL} §5: cap chosen so the mixture mean is ~+45% with 17% above +200%",
+        doc="largest overrun drawn (caps the Pareto tail)",
     )
     local_overrun_scale: float = param(
         0.3, unit="-", bounds=(0.0, 1.0), doc="overrun of a municipal integration relative to a large project"
@@ -404,6 +408,12 @@ class RegionalParams(Validated):
     )
     centre_join_probability: float = param(
         0.15, unit="1/quarter", bounds=(0.0, 1.0), doc="quarterly chance a small, trusting municipality joins"
+    )
+    service_share: float = param(
+        0.2, unit="share", bounds=(0.0, 1.0), doc="regional services' weight relative to municipal ones"
+    )
+    spillover_to_region: float = param(
+        0.25, unit="share", bounds=(0.0, 1.0), doc="part of a block's spillover benefit falling to regions"
     )
     cofund_share: float = param(
         0.15, unit="share", bounds=(0.0, 1.0), doc="share of integration cost a co-funding region pays"

@@ -1,0 +1,135 @@
+"""The central government's decisions: which national platforms to build and fund.
+
+Central is not a passive stage (MODEL.md §6): each quarter it reviews unbuilt
+platforms and starts those whose national value, weighed by its priority and the
+strength of its sponsor, beats the build cost and fits the year's budget. Builds
+slip and overrun (fat-tailed) and can fail, as GOV.UK Verify did; a failure costs
+central credibility and every lower level's trust.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.decisions import annuity
+from sim.model.dynamics import overrun
+from sim.model.state import beta_draw
+
+if TYPE_CHECKING:
+    from sim.model.agents import CentralGovernment
+
+NONE, BUILDING, LIVE, FAILED = 0, 1, 2, 3
+PLATFORM_NAMES = ("none", "building", "live", "failed")
+
+
+def new_year(gov: CentralGovernment) -> None:
+    """Allocate the yearly budget; priority decides how much is free for new builds."""
+    model = gov.model
+    model.ledger.allocate("central", gov.budget_year)
+    committed = float(np.minimum(gov.instalment * 4, gov.due).sum())
+    gov.free_budget = max(gov.priority * gov.budget_year - committed, 0.0)
+
+
+def election(gov: CentralGovernment) -> None:
+    """A new government: priority redrawn; with some chance a new sponsor."""
+    model = gov.model
+    rng = model.streams.elections
+    cp = model.params.central
+    gov.priority = float(beta_draw(rng, cp.priority_mean, 8.0, 1)[0])
+    new_sponsor = rng.random() < model.params.leadership.turnover
+    draw = float(np.clip(cp.leadership + rng.normal(0, 0.15), 0, 1))
+    if new_sponsor:
+        gov.leadership = draw
+
+
+def step(gov: CentralGovernment) -> None:
+    """Progress builds, settle finished ones, decide new builds, pay running costs."""
+    model = gov.model
+    rng = model.streams.central
+    nb = len(gov.platform)
+    u_prog, u_fail, u_dec = rng.random(nb), rng.random(nb), rng.random(nb)
+    u_mix, u_size, z = rng.random(nb), rng.random(nb), rng.standard_normal(nb)
+    _progress_builds(gov, u_prog, u_fail)
+    _retry_failed(gov)
+    _decide_builds(gov, u_dec, overrun(u_mix, u_size, z, model.params.implementation))
+    running = model.blocks.running_platform * model.state.population.sum() / 4.0
+    cost = float(running[gov.platform == LIVE].sum())
+    if cost > 0:
+        model.ledger.spend("central", cost, "platform running")
+
+
+def _progress_builds(gov: CentralGovernment, u_prog: np.ndarray, u_fail: np.ndarray) -> None:
+    model = gov.model
+    building = gov.platform == BUILDING
+    if not building.any():
+        return
+    slip = model.params.implementation.slip_probability * (1.0 - gov.leadership)
+    advanced = building & (u_prog >= slip)
+    pay = np.where(building, np.minimum(gov.instalment, gov.due), 0.0)
+    if pay.sum() > 0:
+        model.ledger.spend("central", float(pay.sum()), "platform build")
+    gov.due -= pay
+    gov.remaining[advanced] -= 1
+    done = building & (gov.remaining <= 0)
+    if not done.any():
+        return
+    leftover = float(gov.due[done].sum())
+    if leftover > 0:
+        model.ledger.spend("central", leftover, "platform build")
+    gov.due[done] = 0.0
+    p_fail = model.blocks.platform_failure * (1.5 - gov.leadership)
+    failed = done & (u_fail < p_fail)
+    gov.platform[done & ~failed] = LIVE
+    gov.platform[failed] = FAILED
+    gov.since[done] = model.quarter
+    cp = model.params.central
+    n_failed = int(failed.sum())
+    if n_failed:
+        gov.failures += n_failed
+        gov.credibility *= (1.0 - cp.credibility_loss) ** n_failed
+        shock = model.params.trust.failure_shock * n_failed
+        model.effects.trust_central_neg += shock
+        model.effects.region_trust_neg += shock
+    n_live = int((done & ~failed).sum())
+    if n_live:
+        gov.credibility += (1.0 - gov.credibility) * (1.0 - (1.0 - 0.5 * cp.credibility_loss) ** n_live)
+
+
+def _retry_failed(gov: CentralGovernment) -> None:
+    """A failed platform may be re-tendered after the retry delay."""
+    model = gov.model
+    wait = model.params.decision.retry_after
+    again = (gov.platform == FAILED) & (model.quarter - gov.since >= wait)
+    gov.platform[again] = NONE
+
+
+def _decide_builds(gov: CentralGovernment, u: np.ndarray, overruns: np.ndarray) -> None:
+    """Start builds whose weighted national value beats their cost, within budget."""
+    model = gov.model
+    blocks, cat = model.blocks, model.catalogue
+    ready = gov.platform == NONE
+    live_or_building = (gov.platform == LIVE) | (gov.platform == BUILDING)
+    prereq_ok = ~(blocks.prereq & ~live_or_building[None, :]).any(axis=1)
+    candidates = np.flatnonzero(ready & prereq_ok)
+    if candidates.size == 0:
+        return
+    dp, cp = model.params.decision, model.params.central
+    pv = annuity(dp.horizon_years, dp.discount_rate)
+    pop = model.state.population.sum()
+    skills = float(np.average(model.state.skills, weights=model.state.population))
+    for b in candidates:
+        blk = cat[int(b)]
+        national = blocks.benefit[b] * pop * skills * pv * 0.5  # half coverage expected
+        ratio = national * gov.priority * (0.5 + gov.leadership) / max(blk.platform_cost, 1.0)
+        p = cp.build_hazard / (1.0 + np.exp(-(ratio - 1.0) / dp.logit_scale))
+        yearly = blk.platform_cost / max(blk.platform_quarters / 4.0, 1.0)
+        if u[b] < p and yearly <= gov.free_budget:
+            total = blk.platform_cost * (1.0 + cp.platform_overrun_scale * overruns[b])
+            gov.platform[b] = BUILDING
+            gov.since[b] = model.quarter
+            gov.remaining[b] = blk.platform_quarters
+            gov.due[b] = total
+            gov.instalment[b] = total / blk.platform_quarters
+            gov.free_budget -= yearly

@@ -1,0 +1,165 @@
+"""Outputs of MODEL.md §8, computed once per quarter and read by module-level reporters.
+
+``compute(model)`` evaluates every output in one vectorised pass; the
+DataCollector's reporters are picklable ``functools.partial(read, name)`` objects
+that read from that snapshot, so reporters stay module-level (as in Mesa's own
+examples) without recomputing shared intermediate arrays dozens of times.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.blocks import Catalogue
+from sim.model.central import LIVE
+from sim.model.state import ADOPTED, FAILED, IMPLEMENTING, LOCAL
+
+if TYPE_CHECKING:
+    from sim.model.model import EGovModel
+
+LEVELS = ("central", "regional", "municipal")
+N_STAGES = 4
+
+SCALAR_METRICS = (
+    "adoption_mun",
+    "adoption_pop",
+    "adoption_regional",
+    "platforms_live",
+    "implementing",
+    "failed_now",
+    "fragmentation",
+    "takeup",
+    "once_only",
+    "trust_mc",
+    "trust_mr",
+    "trust_rc",
+    "credibility",
+    *(f"maturity_{s}" for s in range(N_STAGES + 1)),
+    "maturity_mean",
+    "gini_maturity",
+    "size_gap",
+    "regional_dispersion",
+    *(f"spend_{lv}" for lv in LEVELS),
+    *(f"benefit_{lv}" for lv in LEVELS),
+    *(f"balance_{lv}" for lv in LEVELS),
+    "grants_paid",
+    "instrument_cost",
+    "sow_harvest",
+    "compliance",
+)
+BLOCK_METRICS = ("adoption_mun", "adoption_pop", "local", "takeup")
+
+
+def metric_names(catalogue: Catalogue) -> list[str]:
+    """All per-quarter output names for a catalogue, in a stable order."""
+    names = list(SCALAR_METRICS)
+    for key in catalogue.keys:
+        names += [f"{m}__{key}" for m in BLOCK_METRICS]
+    return names
+
+
+def read(name: str, model: EGovModel) -> float:
+    """Reporter: one output of the quarter's snapshot."""
+    return model.current[name]
+
+
+def reporters(catalogue: Catalogue) -> dict[str, partial]:
+    """DataCollector model reporters for every output."""
+    return {name: partial(read, name) for name in metric_names(catalogue)}
+
+
+def gini(values: np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0: equal; 0 for all zeros)."""
+    v = np.sort(np.asarray(values, dtype=float))
+    n, total = v.size, v.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    return float((2.0 * np.arange(1, n + 1) - n - 1) @ v / (n * total))
+
+
+def maturity(model: EGovModel) -> np.ndarray:
+    """(M,) front-office maturity: highest stage whose blocks (and lower ones) all run."""
+    st, stage = model.state, model.blocks.stage
+    running = (st.status == ADOPTED) | (st.status == LOCAL)
+    level = np.zeros(st.n, dtype=np.int64)
+    reached = np.ones(st.n, dtype=bool)
+    for s in range(1, N_STAGES + 1):
+        needed = stage == s
+        if needed.any():
+            reached &= running[:, needed].all(axis=1)
+        level[reached] = s
+    return level
+
+
+def compute(model: EGovModel) -> dict[str, float]:
+    """Every per-quarter output, as plain floats."""
+    st, pop = model.state, model.state.population
+    w = pop / pop.sum()
+    adopted = st.status == ADOPTED
+    out: dict[str, float] = {
+        "adoption_mun": float(adopted.mean()),
+        "adoption_pop": float((w @ adopted).mean()),
+        "adoption_regional": float((model.rstate.status == ADOPTED).mean()) if model.rstate.n else np.nan,
+        "platforms_live": float((model.central.platform == LIVE).mean()),
+        "implementing": float((st.status == IMPLEMENTING).mean()),
+        "failed_now": float(((st.status == FAILED) & (st.since == model.quarter)).sum()),
+        "fragmentation": float((st.status == LOCAL).mean()),
+        "takeup": float((w @ st.takeup).mean()),
+        "once_only": float(w @ adopted[:, model.blocks.once_only].all(axis=1)),
+        "trust_mc": float(st.trust_central.mean()),
+        "trust_mr": float(st.trust_region.mean()) if model.rstate.n else np.nan,
+        "trust_rc": float(model.rstate.trust_central.mean()) if model.rstate.n else np.nan,
+        "credibility": float(model.central.credibility),
+    }
+    out.update(_inequality(model, adopted))
+    out.update(_money(model))
+    for b, key in enumerate(model.catalogue.keys):
+        out[f"adoption_mun__{key}"] = float(adopted[:, b].mean())
+        out[f"adoption_pop__{key}"] = float(w @ adopted[:, b])
+        out[f"local__{key}"] = float((st.status[:, b] == LOCAL).mean())
+        out[f"takeup__{key}"] = float(w @ st.takeup[:, b])
+    return out
+
+
+def _inequality(model: EGovModel, adopted: np.ndarray) -> dict[str, float]:
+    st = model.state
+    mat = maturity(model)
+    out = {f"maturity_{s}": float((mat == s).mean()) for s in range(N_STAGES + 1)}
+    out["maturity_mean"] = float(mat.mean())
+    out["gini_maturity"] = gini(mat)
+    share = adopted.mean(axis=1)
+    large, small = st.size_class >= 3, st.size_class <= 1
+    out["size_gap"] = (
+        float(share[large].mean() - share[small].mean()) if large.any() and small.any() else np.nan
+    )
+    if model.rstate.n > 1:
+        sums = np.bincount(st.region, weights=share * st.population, minlength=model.rstate.n)
+        by_region = sums / np.maximum(model.rstate.population, 1.0)
+        out["regional_dispersion"] = float(by_region.std())
+    else:
+        out["regional_dispersion"] = np.nan
+    return out
+
+
+def _money(model: EGovModel) -> dict[str, float]:
+    led = model.ledger
+    out = {}
+    for lv in LEVELS:
+        out[f"spend_{lv}"] = led.spending[lv]
+        out[f"benefit_{lv}"] = led.benefit[lv]
+        out[f"balance_{lv}"] = led.balance(lv)
+    out["grants_paid"] = sum(led.transfers_out.values())
+    out["instrument_cost"] = sum(
+        v for (_, cat), v in led.by_category.items() if cat.startswith("instrument:")
+    )
+    spend, ben = sum(led.spending.values()), sum(led.benefit.values())
+    mun_spend = led.spending["municipal"] / spend if spend > 0 else 0.0
+    mun_ben = led.benefit["municipal"] / ben if ben > 0 else 0.0
+    out["sow_harvest"] = mun_spend - mun_ben
+    comp = [c for inst in model.instruments if hasattr(inst, "compliance") for c in [inst.compliance(model)]]
+    comp = [c for c in comp if not np.isnan(c)]
+    out["compliance"] = float(np.mean(comp)) if comp else np.nan
+    return out

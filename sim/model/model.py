@@ -1,0 +1,157 @@
+"""EGovModel: one country, three levels of government, one quarter per step.
+
+``step()`` is the named stages of MODEL.md §3, in fixed order: calendar, central,
+regions, municipalities, citizens, trust, accounting. The model knows nothing of
+batches, files or plots (ARCHITECTURE.md data flow).
+
+Randomness: the Mesa ``rng`` seeds the model's generator; named sub-streams are
+spawned from it once (``self.streams``), one per stage. Every draw therefore comes
+from the model's generator, and a change in one stage (an instrument that makes
+central build earlier) does not shift the random numbers of another stage, which
+keeps scenario comparisons paired under common random numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import mesa
+import numpy as np
+
+from sim.instruments.base import Instrument
+from sim.model import metrics
+from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
+from sim.model.blocks import Catalogue, load_catalogue
+from sim.model.central import LIVE
+from sim.model.country import build_country
+from sim.model.decisions import block_arrays, network_factor
+from sim.model.effects import Effects
+from sim.model.ledger import Ledger
+from sim.model.municipal import municipal_stage
+from sim.model.params import ModelParams
+from sim.model.stages import benefit_stage, calendar_stage, citizens_stage, trust_stage
+from sim.model.state import init_municipal_state, init_regional_state
+
+
+class Streams(NamedTuple):
+    """Independent random streams, one per stage, spawned from the model's generator."""
+
+    init: np.random.Generator
+    elections: np.random.Generator
+    central: np.random.Generator
+    regions: np.random.Generator
+    municipal: np.random.Generator
+    instruments: np.random.Generator
+
+
+class EGovModel(mesa.Model):
+    """Multi-level e-government adoption model.
+
+    Args:
+        params: Model parameters (defaults: Denmark, 60 quarters).
+        catalogue: Building-block catalogue (default: ``sim/data/blocks.toml``).
+        instruments: Instruments to run (fresh instances: they hold per-run state).
+        rng: Seed, ``SeedSequence`` or ``Generator`` for the model's generator.
+    """
+
+    def __init__(
+        self,
+        params: ModelParams | None = None,
+        catalogue: Catalogue | None = None,
+        instruments: Sequence[Instrument] = (),
+        *,
+        rng: int | np.random.SeedSequence | np.random.Generator | None = None,
+    ) -> None:
+        super().__init__(rng=rng)
+        self.params = params if params is not None else ModelParams()
+        self.catalogue = catalogue if catalogue is not None else load_catalogue()
+        self.streams = Streams(*self.rng.spawn(len(Streams._fields)))
+        self.country = build_country(self.params.country, self.streams.init)
+        self.state = init_municipal_state(self.country, self.catalogue, self.params, self.streams.init)
+        self.rstate = init_regional_state(self.country, self.catalogue, self.params, self.streams.init)
+        self.blocks = block_arrays(self.catalogue, self.params.leadership.central_branding)
+        self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()
+        self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
+        self.ledger = Ledger()
+        self.quarter = 0
+        self.quarter_benefit = dict.fromkeys(("central", "regional", "municipal"), 0.0)
+        self.effects = self._fresh_effects()
+        self.central = CentralGovernment(self)
+        self.region_agents = [RegionalGovernment(self, r) for r in range(self.rstate.n)]
+        for i in range(self.state.n):
+            Municipality(self, i)
+        self.instruments = list(instruments)
+        for inst in self.instruments:
+            inst.initialize(self)
+        self.current: dict[str, float] = {}
+        self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters(self.catalogue))
+
+    # -- the quarter ---------------------------------------------------------------
+    def step(self) -> None:
+        """One quarter: the named stages of MODEL.md §3 in fixed order."""
+        self.effects = self._fresh_effects()
+        calendar_stage(self)
+        self.central_stage()
+        self.regional_stage()
+        municipal_stage(self)
+        citizens_stage(self)
+        trust_stage(self)
+        self.accounting_stage()
+        self.quarter += 1
+        if self.quarter >= self.params.time.n_quarters:
+            self.running = False
+
+    def central_stage(self) -> None:
+        """Platforms, then the instruments central (or a region) runs this quarter."""
+        self.central.step()
+        for inst in self.instruments:
+            if inst.is_active(self.quarter):
+                inst.step(self, self.effects)
+
+    def regional_stage(self) -> None:
+        """Regions act in a random order drawn from the model's generator."""
+        if self.region_agents:
+            self.agents_by_type[RegionalGovernment].shuffle_do("step")
+
+    def accounting_stage(self) -> None:
+        """Book benefits, compute this quarter's outputs, collect them."""
+        benefit_stage(self)
+        self.current = metrics.compute(self)
+        self.datacollector.collect(self)
+
+    def run(self, n_quarters: int | None = None) -> EGovModel:
+        """Step to the horizon (or ``n_quarters`` more quarters); returns self."""
+        n = self.params.time.n_quarters - self.quarter if n_quarters is None else n_quarters
+        for _ in range(n):
+            self.step()
+        return self
+
+    # -- views used by the kernels ---------------------------------------------------
+    def _fresh_effects(self) -> Effects:
+        return Effects(self.state.n, len(self.catalogue), self.rstate.n)
+
+    def platform_live(self) -> np.ndarray:
+        """(B,) bool: national platform live (blocks owned regionally count as live)."""
+        if not hasattr(self, "central"):
+            return np.zeros(len(self.catalogue), dtype=bool)
+        return (self.central.platform == LIVE) | ~self.blocks.central_owned
+
+    def standard_set(self) -> np.ndarray:
+        """(B,) bool: interoperability standard fixed (at start or by an instrument)."""
+        return self.central.standard_set | self.effects.standard_set
+
+    def coverage(self) -> np.ndarray:
+        """(B,) population share connected to the standard block."""
+        st = self.state
+        return st.population @ st.adopted / st.population.sum()
+
+    def network_now(self) -> np.ndarray:
+        """(B,) network factor of each standard block at current coverage."""
+        return network_factor(self.coverage(), self.blocks.network_exponent, self.params.decision.network_floor)
+
+    def neighbour_share(self, flags: np.ndarray) -> np.ndarray:
+        """(M, k) share of each municipality's neighbours with the flag set (sparse sum)."""
+        counts = self.country.adjacency @ flags.astype(float)
+        deg = self.degree[:, None]
+        return np.divide(counts, deg, out=np.zeros_like(counts), where=deg > 0)

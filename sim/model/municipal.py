@@ -1,0 +1,240 @@
+"""The municipal stage of a quarter, run as vectorised kernels over all municipalities.
+
+Order inside the stage (MODEL.md §3, step 4): join shared centres, progress ongoing
+implementations (success or failure), decide new starts (standard, local or wait)
+under the budget constraint, settle grants in the quarter's random municipal order,
+pay running costs. Random numbers are drawn for every cell each quarter whatever its
+state (common random numbers across scenarios).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model import decisions as dk
+from sim.model.central import LIVE
+from sim.model.dynamics import failure_probability, overrun, progress
+from sim.model.state import ADOPTED, ENTREPRENEUR, FAILED, FELLOW, IMPLEMENTING, LAGGARD, LOCAL, NONE
+
+if TYPE_CHECKING:
+    from sim.model.model import EGovModel
+
+
+def municipal_stage(model: EGovModel) -> None:
+    """Run step 4 of the quarter for all municipalities."""
+    st, rng = model.state, model.streams.municipal
+    shape = (st.n, st.n_blocks)
+    u_join = rng.random(st.n)
+    u_prog, u_fail, u_dec = rng.random(shape), rng.random(shape), rng.random(shape)
+    u_mix, u_size, z = rng.random(shape), rng.random(shape), rng.standard_normal(shape)
+    order = rng.permutation(st.n)
+    block_order = rng.permutation(st.n_blocks)
+    join_centres(model, u_join)
+    progress_implementations(model, u_prog, u_fail)
+    starts = decide(model, u_dec, block_order)
+    begin_implementations(model, starts, order, overrun(u_mix, u_size, z, model.params.implementation))
+    pay_running(model)
+
+
+def join_centres(model: EGovModel, u: np.ndarray) -> None:
+    """Small municipalities in a hosting region join its centre, more so when trusting."""
+    st, rp = model.state, model.params.regional
+    if model.rstate.n == 0:
+        return
+    hosting = np.zeros(st.n, dtype=bool)
+    has_region = st.region >= 0
+    hosting[has_region] = model.rstate.hosts_centre[st.region[has_region]]
+    small = st.population < rp.centre_small_population
+    join = hosting & small & ~st.centre_member & (u < rp.centre_join_probability * st.trust_region)
+    st.centre_member |= join
+    model.effects.trust_region_pos[join] += 1.0
+
+
+def support_level(model: EGovModel) -> np.ndarray:
+    """(M, B) implementation support: instruments plus shared-centre membership."""
+    st = model.state
+    centre = st.centre_member[:, None] * 0.3
+    return np.clip(model.effects.support + centre, 0.0, 1.0)
+
+
+def capacity_level(model: EGovModel, support: np.ndarray) -> np.ndarray:
+    """(M, B) effective capacity: own staff pooled with the centre's, plus support."""
+    st, rp, ip = model.state, model.params.regional, model.params.implementation
+    staff = st.capacity + st.centre_member * rp.centre_capacity
+    own = staff / (staff + ip.capacity_half)
+    return np.clip(own[:, None] + 0.5 * support, 0.0, 1.0)
+
+
+def progress_implementations(model: EGovModel, u_prog: np.ndarray, u_fail: np.ndarray) -> None:
+    """Advance work, pay instalments, settle finished implementations."""
+    st, eff, q = model.state, model.effects, model.quarter
+    busy = st.status == IMPLEMENTING
+    if not busy.any():
+        return
+    support = support_level(model)
+    cap = capacity_level(model, support)
+    advanced = busy & progress(u_prog, cap, model.params.implementation)
+    st.remaining[advanced] -= 1
+    done = busy & (st.remaining <= 0)
+    pay = np.where(busy, np.where(done, st.due, np.minimum(st.instalment, st.due)), 0.0)
+    _spend_municipal(model, pay, "integration")
+    st.due -= pay
+    p_fail = failure_probability(model.blocks.failure[None, :], cap, support, model.params.implementation)
+    failed = done & (u_fail < p_fail)
+    success = done & ~failed
+    went_local = success & st.building_local
+    st.status[success & ~st.building_local] = ADOPTED
+    st.status[went_local] = LOCAL
+    st.ever_local |= went_local
+    st.adopted_at[success & ~st.building_local] = q
+    st.status[failed] = FAILED
+    st.since[done] = q
+    st.belief[failed] *= 1.0 - model.params.decision.failure_belief_drop
+    joint = success & ~st.building_local & model.blocks.central_owned[None, :]
+    eff.trust_central_pos += 0.5 * joint.sum(axis=1)
+    eff.trust_central_neg += (failed & st.mandated).sum(axis=1)
+    st.building_local[done] = False
+    st.mandated[done] = False
+
+
+def decision_inputs(model: EGovModel) -> dk.ValueInputs:
+    """Assemble the value-rule inputs for all municipalities from the state."""
+    st, eff, dp, rp = model.state, model.effects, model.params.decision, model.params.regional
+    lead = np.zeros(st.n)
+    lead[st.role == ENTREPRENEUR] = dp.entrepreneur_bonus
+    lead[st.role == LAGGARD] = -dp.laggard_penalty
+    peer_w = dp.peer_weight * np.where(st.role == FELLOW, 1.0 + dp.follower_peer_boost, 1.0)
+    central_owned = model.blocks.central_owned[None, :]
+    trust = np.where(central_owned, st.trust_central[:, None], st.trust_region[:, None])
+    cut = np.clip(eff.cost_cut + st.centre_member[:, None] * rp.centre_cost_cut, 0.0, 0.9)
+    return dk.ValueInputs(
+        population=st.population,
+        skills=st.skills,
+        autonomy=st.autonomy,
+        trust_owner=trust,
+        credibility=model.central.credibility,
+        leadership=lead,
+        peer_weight=peer_w,
+        risk_cut=st.guardian * model.params.leadership.guardian_risk_cut,
+        belief=st.belief,
+        peer_share=model.neighbour_share(st.adopted),
+        pressure=eff.pressure,
+        grant=eff.offered_grant_share(),
+        cost_cut=cut,
+        gross_cost=st.gross_cost,
+        fail_prob=model.blocks.failure[None, :] * np.ones((st.n, 1)),
+        network=model.network_now(),
+    )
+
+
+def options(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
+    """(M, B) masks: where the standard block, and where a local build, can start."""
+    st, dp, q = model.state, model.params.decision, model.quarter
+    ready = (st.status == NONE) | ((st.status == FAILED) & (q - st.since >= dp.retry_after))
+    live = model.platform_live()[None, :]
+    prereq_std = dk.prerequisites_met(st.status == ADOPTED, model.blocks.prereq)
+    prereq_loc = dk.prerequisites_met((st.status == ADOPTED) | (st.status == LOCAL), model.blocks.prereq)
+    can_std = (ready | (st.status == LOCAL)) & live & prereq_std
+    standard = model.standard_set()[None, :]
+    distrust = (st.trust_central < dp.local_trust_threshold)[:, None]
+    can_loc = ready & prereq_loc & (~live | ~standard | distrust)
+    return can_std, can_loc
+
+
+def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dict[str, np.ndarray]:
+    """Draw starts and enforce the yearly budget, block by block in random order."""
+    st, dp = model.state, model.params.decision
+    inp = decision_inputs(model)
+    can_std, can_loc = options(model)
+    v_std, cost_std = dk.standard_value(inp, model.blocks, dp, migrating=st.status == LOCAL)
+    v_loc, cost_loc = dk.local_value(inp, model.blocks, dp)
+    p_std, p_loc = dk.choice_probabilities(v_std, v_loc, can_std, can_loc, dp.consider_hazard, dp)
+    choice = dk.draw_choices(p_std, p_loc, u)
+    cost = np.where(choice == dk.LOCAL_BUILD, cost_loc, cost_std)
+    years = np.maximum(model.blocks.quarters / 4.0, 1.0)[None, :]
+    commit = cost / years
+    started = np.zeros(choice.shape, dtype=bool)
+    for b in block_order:
+        want = choice[:, b] != dk.WAIT
+        fits = want & (commit[:, b] <= st.free_budget)
+        st.free_budget[fits] -= commit[fits, b]
+        started[fits, b] = True
+    return {"started": started, "local": started & (choice == dk.LOCAL_BUILD), "grant": inp.grant, "cut": inp.cost_cut}
+
+
+def begin_implementations(model: EGovModel, starts: dict, order: np.ndarray, ovr: np.ndarray) -> None:
+    """Open implementations: settle grants in random order, draw overruns, book trust."""
+    st, eff, dp = model.state, model.effects, model.params.decision
+    started, local = starts["started"], starts["local"]
+    if not started.any():
+        return
+    standard = started & ~local
+    base = st.gross_cost * np.clip(1.0 - starts["cut"], 0.0, 1.0)
+    base = np.where(local, dp.local_cost_factor * base, base)
+    migrating = standard & (st.status == LOCAL)
+    base = base + np.where(migrating, dp.migration_cost_share * st.gross_cost, 0.0)
+    granted = settle_grants(model, standard, order)
+    total = base * (1.0 + model.params.implementation.local_overrun_scale * ovr)
+    support = support_level(model)
+    quarters = np.ceil(model.blocks.quarters[None, :] * (1.0 - 0.4 * support)).astype(np.int32)
+    quarters = np.maximum(quarters, 1)
+    st.status[started] = IMPLEMENTING
+    st.building_local[started] = local[started]
+    st.since[started] = model.quarter
+    st.remaining[started] = quarters[started]
+    st.due[started] = np.maximum(total - granted, 0.0)[started]
+    st.instalment[started] = (st.due / quarters)[started]
+    st.mandated[started] = (eff.mandated & standard)[started]
+    funded = np.divide(granted, base, out=np.zeros_like(base), where=base > 0)
+    mandated = standard & eff.mandated
+    eff.trust_central_neg += np.where(mandated, 1.0 - np.clip(funded, 0, 1), 0.0).sum(axis=1)
+    eff.trust_central_pos += np.where(mandated, np.clip(funded, 0, 1), 0.0).sum(axis=1)
+
+
+def settle_grants(model: EGovModel, standard: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Pay grant offers to starters in the quarter's random order until pools run dry.
+
+    Starters refused by an empty pool had counted on the grant: a broken funding
+    promise, booked as a negative experience with the paying level.
+    """
+    st, eff = model.state, model.effects
+    granted = np.zeros(standard.shape)
+    rows = order[standard[order].any(axis=1)]
+    for offer in eff.grant_offers:
+        ask = np.where(standard, offer.share * st.gross_cost, 0.0)
+        ask = np.minimum(ask, np.maximum(st.gross_cost - granted, 0.0))
+        asked = ask[rows].sum(axis=1)
+        if not asked.any():
+            continue
+        ok = np.cumsum(asked) <= offer.pool.remaining
+        paid = asked[ok].sum()
+        granted[rows[ok]] += ask[rows[ok]]
+        refused = rows[~ok & (asked > 0)]
+        offer.pool.remaining -= paid
+        offer.pool.paid += paid
+        offer.pool.refused += int(refused.size)
+        if paid > 0:
+            model.ledger.transfer(offer.pool.payer, "municipal", float(paid), offer.pool.label)
+        if offer.pool.payer == "central":
+            eff.trust_central_neg[refused] += 1.0
+        else:
+            eff.trust_region_neg[refused] += 1.0
+            eff.trust_region_pos[rows[ok]] += 0.5
+    return granted
+
+
+def pay_running(model: EGovModel) -> None:
+    """Running costs of blocks in operation (local solutions cost more to run)."""
+    st, dp = model.state, model.params.decision
+    rate = model.blocks.running[None, :] * st.population[:, None] / 4.0
+    cost = np.where(st.status == ADOPTED, rate, 0.0) + np.where(st.status == LOCAL, dp.local_cost_factor * rate, 0.0)
+    _spend_municipal(model, cost, "running")
+
+
+def _spend_municipal(model: EGovModel, amounts: np.ndarray, category: str) -> None:
+    total = float(amounts.sum())
+    if total > 0:
+        model.state.spent += amounts
+        model.ledger.spend("municipal", total, category)

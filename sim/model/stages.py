@@ -1,0 +1,123 @@
+"""Calendar, citizens, trust and benefit stages of a quarter (MODEL.md §3 steps 1, 5, 6, 7).
+
+The municipal decision stage lives in ``municipal.py``; central and regional
+decisions in ``central.py`` and ``regional.py``. Each function here is one named
+stage of :meth:`sim.model.model.EGovModel.step`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model.dynamics import bass_takeup, update_beliefs, update_trust
+from sim.model.state import ADOPTED, ENTREPRENEUR, FAILED, IMPLEMENTING, LOCAL, beta_draw, draw_roles
+
+if TYPE_CHECKING:
+    from sim.model.model import EGovModel
+
+
+def is_election(quarter: int, offset: int, period: int) -> bool:
+    """Whether an election falls in this quarter (staggered per level by offsets)."""
+    return quarter >= offset and (quarter - offset) % period == 0
+
+
+def calendar_stage(model: EGovModel) -> None:
+    """Q1: budgets and priorities; due elections redraw priority and leadership."""
+    q, tp = model.quarter, model.params.time
+    rng = model.streams.elections
+    m = model.state.n
+    u_shock, u_role = rng.random(m), rng.random(m)
+    if is_election(q, tp.election_offset_central, tp.election_period):
+        model.central.election()
+    if is_election(q, tp.election_offset_municipal, tp.election_period):
+        municipal_election(model, u_role)
+    if is_election(q, tp.election_offset_regional, tp.election_period) and model.rstate.n:
+        rs, bp = model.rstate, model.params.budget
+        rs.priority[:] = beta_draw(rng, bp.priority_mean, bp.priority_concentration, rs.n)
+    if q % 4 == 0:
+        municipal_new_year(model, u_shock)
+        model.central.new_year()
+        for reg in model.region_agents:
+            reg.new_year()
+
+
+def municipal_election(model: EGovModel, u_role: np.ndarray) -> None:
+    """New councils: priority redrawn; the leadership role changes with some chance."""
+    st, bp = model.state, model.params.budget
+    rng = model.streams.elections
+    st.priority[:] = beta_draw(rng, bp.priority_mean, bp.priority_concentration, st.n)
+    new_roles = draw_roles(model.params, st.rurality, rng)
+    change = u_role < model.params.leadership.turnover
+    st.role[change] = new_roles[change]
+
+
+def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
+    """Yearly envelope; competing-needs shocks cut priority unless funding is committed.
+
+    Multi-annual commitments from higher levels (grants still being drawn down)
+    protect a municipality's e-government priority against the shock.
+    """
+    st, bp = model.state, model.params.budget
+    envelope = bp.innovation_share * st.ict_budget
+    model.ledger.allocate("municipal", float(envelope.sum()))
+    committed_funding = ((st.status == IMPLEMENTING) & st.mandated).any(axis=1)
+    shock = (u_shock < bp.shock_probability) & ~committed_funding
+    st.priority[shock] *= 1.0 - bp.shock_size
+    busy = st.status == IMPLEMENTING
+    committed = np.where(busy, np.minimum(4 * st.instalment, st.due), 0.0).sum(axis=1)
+    st.free_budget[:] = np.maximum(st.priority * envelope - committed, 0.0)
+
+
+def citizens_stage(model: EGovModel) -> None:
+    """Take-up grows by Bass diffusion; skills grow; demand raises local priority."""
+    st, cp = model.state, model.params.citizens
+    active = (st.status == ADOPTED) | (st.status == LOCAL)
+    st.takeup[:] = bass_takeup(st.takeup, st.skills[:, None], active, cp)
+    st.skills += cp.skills_growth / 4.0 * (1.0 - st.skills)
+    demand = st.takeup.mean(axis=1) > cp.coproduction_threshold
+    st.priority[demand] += cp.coproduction_boost * (1.0 - st.priority[demand])
+    st.priority += model.effects.priority_push * (1.0 - st.priority)
+
+
+def trust_stage(model: EGovModel) -> None:
+    """Trust between every pair of levels, and beliefs, from this quarter's experiences."""
+    st, eff, tp = model.state, model.effects, model.params.trust
+    st.trust_central[:] = update_trust(
+        st.trust_central, eff.trust_central_pos, eff.trust_central_neg, tp.municipal_central_init, tp
+    )
+    st.trust_region[:] = update_trust(
+        st.trust_region, eff.trust_region_pos, eff.trust_region_neg, tp.municipal_regional_init, tp
+    )
+    if model.rstate.n:
+        rs = model.rstate
+        rs.trust_central[:] = update_trust(
+            rs.trust_central, eff.region_trust_pos, eff.region_trust_neg, tp.regional_central_init, tp
+        )
+    success = model.neighbour_share(st.status == ADOPTED)
+    failure = model.neighbour_share(st.status == FAILED)
+    champions = model.neighbour_share((st.role == ENTREPRENEUR)[:, None])
+    push = eff.belief_push + model.params.leadership.entrepreneur_belief_push * champions
+    st.belief[:] = update_beliefs(st.belief, success, failure, push, model.params.decision.belief_learning)
+
+
+def benefit_stage(model: EGovModel) -> None:
+    """Book this quarter's benefits to the levels that receive them.
+
+    The spillover share of a standard block's benefit falls to other levels: to
+    central, and to the region where a regional tier exists (split by
+    ``regional.spillover_to_region``). Local solutions keep all their (smaller)
+    benefit at home: they connect to no one.
+    """
+    st, bl, dp = model.state, model.blocks, model.params.decision
+    users = st.takeup * st.population[:, None] / 4.0
+    standard = np.where(st.status == ADOPTED, users * bl.benefit[None, :] * model.network_now()[None, :], 0.0)
+    local = np.where(st.status == LOCAL, users * bl.benefit[None, :] * dp.local_benefit_share * dp.network_floor, 0.0)
+    spill = float((standard * bl.spillover[None, :]).sum())
+    own = float((standard * (1.0 - bl.spillover[None, :])).sum() + local.sum())
+    to_region = spill * model.params.regional.spillover_to_region if model.rstate.n else 0.0
+    model.ledger.gain("municipal", own)
+    model.ledger.gain("central", spill - to_region)
+    model.ledger.gain("regional", to_region)
+    model.quarter_benefit = {"municipal": own, "central": spill - to_region, "regional": to_region}
