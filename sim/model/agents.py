@@ -85,7 +85,7 @@ class RegionalGovernment(mesa.Agent):
         regional.new_year(self)
 
     def step(self) -> None:
-        """Own adoption decisions, implementations and centre running costs."""
+        """Co-funding offer and shared-centre running costs (own adoption is vectorised)."""
         regional.step(self)
 
 

@@ -119,11 +119,16 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, overruns: np.ndarray) 
     pv = annuity(dp.horizon_years, dp.discount_rate)
     pop = model.state.population.sum()
     skills = float(np.average(model.state.skills, weights=model.state.population))
+    # A mandate on a block commits central to provide its platform: the legal
+    # obligation adds the mean pressure it puts on municipalities to central's value.
+    commitment = model.effects.pressure.mean(axis=0) if model.effects.pressure.size else 0 * u
     for b in candidates:
         blk = cat[int(b)]
         national = blocks.benefit[b] * pop * skills * pv * 0.5  # half coverage expected
         ratio = national * gov.priority * (0.5 + gov.leadership) / max(blk.platform_cost, 1.0)
-        p = cp.build_hazard / (1.0 + np.exp(-(ratio - 1.0) / dp.logit_scale))
+        ratio += commitment[b]
+        hazard = 1.0 if commitment[b] > 0 else cp.build_hazard  # the law obliges a review now
+        p = hazard / (1.0 + np.exp(-(ratio - 1.0) / dp.logit_scale))
         yearly = blk.platform_cost / max(blk.platform_quarters / 4.0, 1.0)
         if u[b] < p and yearly <= gov.free_budget:
             total = blk.platform_cost * (1.0 + cp.platform_overrun_scale * overruns[b])

@@ -20,7 +20,7 @@ import mesa
 import numpy as np
 
 from sim.instruments.base import Instrument
-from sim.model import metrics
+from sim.model import metrics, regional
 from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
@@ -73,6 +73,7 @@ class EGovModel(mesa.Model):
         self.blocks = block_arrays(self.catalogue, self.params.leadership.central_branding)
         self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()
         self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
+        self.region_gross = regional.region_gross_cost(self)
         self.ledger = Ledger()
         self.quarter = 0
         self.quarter_benefit = dict.fromkeys(("central", "regional", "municipal"), 0.0)
@@ -103,16 +104,17 @@ class EGovModel(mesa.Model):
             self.running = False
 
     def central_stage(self) -> None:
-        """Platforms, then the instruments central (or a region) runs this quarter."""
-        self.central.step()
+        """Instruments act first, so central's platform decisions see this quarter's mandates."""
         for inst in self.instruments:
             if inst.is_active(self.quarter):
                 inst.step(self, self.effects)
+        self.central.step()
 
     def regional_stage(self) -> None:
         """Regions act in a random order drawn from the model's generator."""
         if self.region_agents:
             self.agents_by_type[RegionalGovernment].shuffle_do("step")
+            regional.adoption_stage(self)
 
     def accounting_stage(self) -> None:
         """Book benefits, compute this quarter's outputs, collect them."""

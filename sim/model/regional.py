@@ -26,6 +26,7 @@ from sim.model.state import ADOPTED, FAILED, IMPLEMENTING, NONE, effective_popul
 
 if TYPE_CHECKING:
     from sim.model.agents import RegionalGovernment
+    from sim.model.model import EGovModel
 
 
 def new_year(reg: RegionalGovernment) -> None:
@@ -51,91 +52,101 @@ def new_year(reg: RegionalGovernment) -> None:
 
 
 def step(reg: RegionalGovernment) -> None:
-    """Co-funding offer, centre running costs, own adoption and implementation."""
+    """Co-funding offer to the region's municipalities and centre running costs."""
     model, r = reg.model, reg.index
-    rs, rp = model.rstate, model.params.regional
-    rng = model.streams.regions
-    nb = len(model.catalogue)
-    u_dec, u_prog, u_fail = rng.random(nb), rng.random(nb), rng.random(nb)
+    rp = model.params.regional
     mine = model.state.region == r
     if reg.grant_pool is not None and reg.grant_pool.remaining > 0:
-        share = np.zeros((model.state.n, nb))
+        share = np.zeros((model.state.n, len(model.catalogue)))
         share[mine] = rp.cofund_share
         model.effects.grant_offers.append(GrantOffer(share=share, pool=reg.grant_pool))
     members = int((model.state.centre_member & mine).sum())
     if members:
         model.ledger.spend("regional", members * rp.centre_cost_per_member / 4.0, "shared centre")
-    _progress(reg, u_prog, u_fail)
-    _decide(reg, u_dec)
 
 
-def _inputs(reg: RegionalGovernment) -> ValueInputs:
-    model, r = reg.model, reg.index
+def region_gross_cost(model: EGovModel) -> np.ndarray:
+    """(R, B) integration cost of each block for each region's own services."""
+    pop = model.rstate.population * model.params.regional.service_share
+    bp = model.params.budget
+    eff = effective_population(pop, bp.scale_breaks, bp.scale_rates)
+    fixed = np.array([b.integration_fixed for b in model.catalogue])
+    per_cap = np.array([b.integration_per_capita for b in model.catalogue])
+    return fixed[None, :] + eff[:, None] * per_cap[None, :]
+
+
+def adoption_stage(model: EGovModel) -> None:
+    """Own adoption of all regions at once: the municipal value rule, one row per region."""
+    rs = model.rstate
+    if rs.n == 0:
+        return
+    rng = model.streams.regions
+    shape = (rs.n, len(model.catalogue))
+    u_dec, u_prog, u_fail = rng.random(shape), rng.random(shape), rng.random(shape)
+    _progress(model, u_prog, u_fail)
+    _decide(model, u_dec)
+
+
+def _inputs(model: EGovModel) -> ValueInputs:
     rs, st = model.rstate, model.state
-    pop = np.array([rs.population[r] * model.params.regional.service_share])
-    mine = st.region == r
     nb = len(model.catalogue)
-    eff = effective_population(pop, model.params.budget.scale_breaks, model.params.budget.scale_rates)
-    gross = np.array([[b.integration_fixed for b in model.catalogue]]) + eff[:, None] * np.array(
-        [[b.integration_per_capita for b in model.catalogue]]
-    )
-    peer = st.adopted[mine].mean(axis=0, keepdims=True) if mine.any() else np.zeros((1, nb))
-    skills = np.array([np.average(st.skills[mine], weights=st.population[mine])]) if mine.any() else np.array([0.7])
+    has = st.region >= 0
+    w_pop = np.bincount(st.region[has], weights=st.population[has], minlength=rs.n)
+    w_skill = np.bincount(st.region[has], weights=(st.population * st.skills)[has], minlength=rs.n)
+    peer = np.zeros((rs.n, nb))
+    np.add.at(peer, st.region[has], st.adopted[has].astype(float))
+    counts = np.bincount(st.region[has], minlength=rs.n)[:, None]
     return ValueInputs(
-        population=pop,
-        skills=skills,
-        autonomy=np.array([0.3]),
-        trust_owner=rs.trust_central[r : r + 1],
+        population=rs.population * model.params.regional.service_share,
+        skills=np.divide(w_skill, w_pop, out=np.full(rs.n, 0.7), where=w_pop > 0),
+        autonomy=np.full(rs.n, 0.3),
+        trust_owner=rs.trust_central,
         credibility=model.central.credibility,
-        leadership=np.zeros(1),
-        peer_weight=np.array([model.params.decision.peer_weight]),
-        risk_cut=np.zeros(1),
-        belief=rs.belief[r : r + 1],
-        peer_share=peer,
-        pressure=model.effects.region_pressure[r : r + 1],
-        grant=np.zeros((1, nb)),
-        cost_cut=np.zeros((1, nb)),
-        gross_cost=gross,
-        fail_prob=model.blocks.failure[None, :],
+        leadership=np.zeros(rs.n),
+        peer_weight=np.full(rs.n, model.params.decision.peer_weight),
+        risk_cut=np.zeros(rs.n),
+        belief=rs.belief,
+        peer_share=np.divide(peer, counts, out=np.zeros_like(peer), where=counts > 0),
+        pressure=model.effects.region_pressure,
+        grant=np.zeros((rs.n, nb)),
+        cost_cut=np.zeros((rs.n, nb)),
+        gross_cost=model.region_gross,
+        fail_prob=np.broadcast_to(model.blocks.failure[None, :], (rs.n, nb)),
         network=model.network_now(),
     )
 
 
-def _decide(reg: RegionalGovernment, u: np.ndarray) -> None:
-    model, r = reg.model, reg.index
+def _decide(model: EGovModel, u: np.ndarray) -> None:
     rs, dp = model.rstate, model.params.decision
-    inp = _inputs(reg)
-    done = rs.status[r : r + 1] == ADOPTED
-    eligible = (rs.status[r : r + 1] == NONE) | (
-        (rs.status[r : r + 1] == FAILED) & (model.quarter >= model.region_retry_at[r : r + 1])
-    )
-    can = eligible & prerequisites_met(done, model.blocks.prereq) & model.platform_live()[None, :]
-    value, cost = standard_value(inp, model.blocks, dp)
+    done = rs.status == ADOPTED
+    ready = (rs.status == NONE) | ((rs.status == FAILED) & (model.quarter >= model.region_retry_at))
+    can = ready & prerequisites_met(done, model.blocks.prereq) & model.platform_live()[None, :]
+    value, cost = standard_value(_inputs(model), model.blocks, dp)
     p_std, p_loc = choice_probabilities(
         value, value, can, np.zeros_like(can), model.params.regional.consider_hazard, dp
     )
-    start = (draw_choices(p_std, p_loc, u[None, :]) == STANDARD)[0]
-    for b in np.flatnonzero(start):
-        if cost[0, b] > rs.free_budget[r]:
+    want = draw_choices(p_std, p_loc, u) == STANDARD
+    for b in range(want.shape[1]):
+        fits = want[:, b] & (cost[:, b] <= rs.free_budget)
+        if not fits.any():
             continue
-        rs.free_budget[r] -= cost[0, b]
-        model.ledger.spend("regional", float(cost[0, b]), "own integration")
-        rs.status[r, b] = IMPLEMENTING
-        rs.remaining[r, b] = model.blocks.quarters[b]
-        rs.mandated[r, b] = model.effects.region_mandated[r, b]
-        if rs.mandated[r, b]:
-            model.effects.region_trust_neg[r] += 1.0
+        rs.free_budget[fits] -= cost[fits, b]
+        model.ledger.spend("regional", float(cost[fits, b].sum()), "own integration")
+        rs.status[fits, b] = IMPLEMENTING
+        rs.remaining[fits, b] = model.blocks.quarters[b]
+        rs.mandated[fits, b] = model.effects.region_mandated[fits, b]
+        model.effects.region_trust_neg[fits & rs.mandated[:, b]] += 1.0
 
 
-def _progress(reg: RegionalGovernment, u_prog: np.ndarray, u_fail: np.ndarray) -> None:
-    model, r = reg.model, reg.index
+def _progress(model: EGovModel, u_prog: np.ndarray, u_fail: np.ndarray) -> None:
+    """Regions have professional ICT staff: few slips, half the municipal failure rate."""
     rs = model.rstate
-    busy = rs.status[r] == IMPLEMENTING
-    rs.remaining[r, busy] -= 1
-    done = busy & (rs.remaining[r] <= 0)
-    failed = done & (u_fail < 0.5 * model.blocks.failure)
-    rs.status[r, done & ~failed] = ADOPTED
-    rs.status[r, failed] = FAILED
-    model.region_retry_at[r, failed] = model.quarter + model.params.decision.retry_after
-    model.effects.region_trust_pos[r] += float((done & ~failed).sum())
-    rs.belief[r, failed] *= 1.0 - model.params.decision.failure_belief_drop
+    busy = rs.status == IMPLEMENTING
+    rs.remaining[busy & (u_prog >= 0.1)] -= 1
+    done = busy & (rs.remaining <= 0)
+    failed = done & (u_fail < 0.5 * model.blocks.failure[None, :])
+    rs.status[done & ~failed] = ADOPTED
+    rs.status[failed] = FAILED
+    model.region_retry_at[failed] = model.quarter + model.params.decision.retry_after
+    model.effects.region_trust_pos += (done & ~failed).sum(axis=1)
+    rs.belief[failed] *= 1.0 - model.params.decision.failure_belief_drop
