@@ -36,7 +36,9 @@ def s_shape_checks(curve: np.ndarray) -> None:
     fitted = logistic(t, k, r, t0)
     r2_logistic = 1 - ((curve - fitted) ** 2).sum() / ((curve - curve.mean()) ** 2).sum()
     slope, intercept, *_ = stats.linregress(t, curve)
-    r2_linear = 1 - ((curve - (slope * t + intercept)) ** 2).sum() / ((curve - curve.mean()) ** 2).sum()
+    r2_linear = (
+        1 - ((curve - (slope * t + intercept)) ** 2).sum() / ((curve - curve.mean()) ** 2).sum()
+    )
     assert r2_logistic > 0.98
     assert r2_logistic > r2_linear
     assert 0 < t0 < curve.size  # inflection inside the horizon: take-off happens

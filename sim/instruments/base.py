@@ -42,7 +42,10 @@ class Target(Validated):
     )
     blocks: tuple[str, ...] = param((), unit="-", doc="block keys targeted (empty: all)")
     size_classes: tuple[int, ...] = param(
-        (), unit="class", bounds=(0, 4), doc="municipal size classes 0 (<5k) to 4 (>=100k); empty: all"
+        (),
+        unit="class",
+        bounds=(0, 4),
+        doc="municipal size classes 0 (<5k) to 4 (>=100k); empty: all",
     )
     regions: tuple[str, ...] = param((), unit="-", doc="region codes or names (empty: all)")
 
@@ -63,7 +66,10 @@ class InstrumentParams(Validated):
     )
     intensity: float = param(1.0, unit="share", bounds=(0.0, 1.0), doc="strength of the instrument")
     cost_per_quarter: float = param(
-        0.0, unit="EUR/quarter", bounds=(0.0, None), doc="running cost booked to the level that runs it"
+        0.0,
+        unit="EUR/quarter",
+        bounds=(0.0, None),
+        doc="running cost booked to the level that runs it",
     )
     run_by: str = param(
         "central", unit="-", doc="level that runs and pays for it", choices=("central", "regional")
@@ -98,8 +104,8 @@ def instrument_class(name: str) -> type[Instrument]:
 
 def _load_builtin() -> None:
     # Importing the families registers them; kept lazy to avoid an import cycle.
-    import sim.instruments.legislation  # noqa: F401
     import sim.instruments.financial  # noqa: F401
+    import sim.instruments.legislation  # noqa: F401
 
 
 class Instrument:

@@ -48,7 +48,9 @@ class LegislationParams(InstrumentParams):
     def __post_init__(self) -> None:
         super().__post_init__()
         if self.deadline < self.start:
-            raise ParameterError("deadline", self.deadline, f"a quarter at or after start ({self.start})")
+            raise ParameterError(
+                "deadline", self.deadline, f"a quarter at or after start ({self.start})"
+            )
 
 
 @register

@@ -142,7 +142,9 @@ class Municipality(mesa.Agent):
     def block_status(self) -> dict[str, str]:
         """Status of every building block, by key."""
         row = self.model.state.status[self.index]
-        return {k: STATUS_NAMES[int(s)] for k, s in zip(self.model.catalogue.keys, row, strict=True)}
+        return {
+            k: STATUS_NAMES[int(s)] for k, s in zip(self.model.catalogue.keys, row, strict=True)
+        }
 
     @property
     def adoption(self) -> float:

@@ -94,7 +94,9 @@ def _progress_builds(gov: CentralGovernment, u_prog: np.ndarray, u_fail: np.ndar
         model.effects.region_trust_neg += shock
     n_live = int((done & ~failed).sum())
     if n_live:
-        gov.credibility += (1.0 - gov.credibility) * (1.0 - (1.0 - 0.5 * cp.credibility_loss) ** n_live)
+        gov.credibility += (1.0 - gov.credibility) * (
+            1.0 - (1.0 - 0.5 * cp.credibility_loss) ** n_live
+        )
 
 
 def _retry_failed(gov: CentralGovernment) -> None:

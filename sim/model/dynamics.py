@@ -42,7 +42,11 @@ def failure_probability(
 
 
 def update_trust(
-    trust: np.ndarray, pos: np.ndarray, neg: np.ndarray, baseline: float | np.ndarray, tp: TrustParams
+    trust: np.ndarray,
+    pos: np.ndarray,
+    neg: np.ndarray,
+    baseline: float | np.ndarray,
+    tp: TrustParams,
 ) -> np.ndarray:
     """Asymmetric trust update: slow gains, fast losses, decay to a baseline.
 

@@ -102,7 +102,9 @@ def compute(model: EGovModel) -> dict[str, float]:
     out: dict[str, float] = {
         "adoption_mun": float(adopted.mean()),
         "adoption_pop": float((w @ adopted).mean()),
-        "adoption_regional": float((model.rstate.status == ADOPTED).mean()) if model.rstate.n else np.nan,
+        "adoption_regional": float((model.rstate.status == ADOPTED).mean())
+        if model.rstate.n
+        else np.nan,
         "platforms_live": float((model.central.platform == LIVE).mean()),
         "implementing": float((st.status == IMPLEMENTING).mean()),
         "failed_now": float(((st.status == FAILED) & (st.since == model.quarter)).sum()),
@@ -116,11 +118,14 @@ def compute(model: EGovModel) -> dict[str, float]:
     }
     out.update(_inequality(model, adopted))
     out.update(_money(model))
-    for b, key in enumerate(model.catalogue.keys):
-        out[f"adoption_mun__{key}"] = float(adopted[:, b].mean())
-        out[f"adoption_pop__{key}"] = float(w @ adopted[:, b])
-        out[f"local__{key}"] = float((st.status[:, b] == LOCAL).mean())
-        out[f"takeup__{key}"] = float(w @ st.takeup[:, b])
+    per_block = {
+        "adoption_mun": adopted.mean(axis=0),
+        "adoption_pop": w @ adopted,
+        "local": (st.status == LOCAL).mean(axis=0),
+        "takeup": w @ st.takeup,
+    }
+    for name, values in per_block.items():
+        out.update(zip(model.block_metric_names[name], values.tolist(), strict=True))
     return out
 
 
@@ -159,7 +164,12 @@ def _money(model: EGovModel) -> dict[str, float]:
     mun_spend = led.spending["municipal"] / spend if spend > 0 else 0.0
     mun_ben = led.benefit["municipal"] / ben if ben > 0 else 0.0
     out["sow_harvest"] = mun_spend - mun_ben
-    comp = [c for inst in model.instruments if hasattr(inst, "compliance") for c in [inst.compliance(model)]]
+    comp = [
+        c
+        for inst in model.instruments
+        if hasattr(inst, "compliance")
+        for c in [inst.compliance(model)]
+    ]
     comp = [c for c in comp if not np.isnan(c)]
     out["compliance"] = float(np.mean(comp)) if comp else np.nan
     return out

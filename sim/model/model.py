@@ -68,8 +68,12 @@ class EGovModel(mesa.Model):
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         self.streams = Streams(*self.rng.spawn(len(Streams._fields)))
         self.country = build_country(self.params.country, self.streams.init)
-        self.state = init_municipal_state(self.country, self.catalogue, self.params, self.streams.init)
-        self.rstate = init_regional_state(self.country, self.catalogue, self.params, self.streams.init)
+        self.state = init_municipal_state(
+            self.country, self.catalogue, self.params, self.streams.init
+        )
+        self.rstate = init_regional_state(
+            self.country, self.catalogue, self.params, self.streams.init
+        )
         self.blocks = block_arrays(self.catalogue, self.params.leadership.central_branding)
         self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()
         self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
@@ -86,6 +90,9 @@ class EGovModel(mesa.Model):
         for inst in self.instruments:
             inst.initialize(self)
         self.current: dict[str, float] = {}
+        self.block_metric_names = {
+            m: [f"{m}__{k}" for k in self.catalogue.keys] for m in metrics.BLOCK_METRICS
+        }
         self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters(self.catalogue))
 
     # -- the quarter ---------------------------------------------------------------
@@ -150,7 +157,9 @@ class EGovModel(mesa.Model):
 
     def network_now(self) -> np.ndarray:
         """(B,) network factor of each standard block at current coverage."""
-        return network_factor(self.coverage(), self.blocks.network_exponent, self.params.decision.network_floor)
+        return network_factor(
+            self.coverage(), self.blocks.network_exponent, self.params.decision.network_floor
+        )
 
     def neighbour_share(self, flags: np.ndarray) -> np.ndarray:
         """(M, k) share of each municipality's neighbours with the flag set (sparse sum)."""

@@ -14,9 +14,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import decisions as dk
-from sim.model.central import LIVE
 from sim.model.dynamics import failure_probability, overrun, progress
-from sim.model.state import ADOPTED, ENTREPRENEUR, FAILED, FELLOW, IMPLEMENTING, LAGGARD, LOCAL, NONE
+from sim.model.state import (
+    ADOPTED,
+    ENTREPRENEUR,
+    FAILED,
+    FELLOW,
+    IMPLEMENTING,
+    LAGGARD,
+    LOCAL,
+    NONE,
+)
 
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
@@ -34,7 +42,9 @@ def municipal_stage(model: EGovModel) -> None:
     join_centres(model, u_join)
     progress_implementations(model, u_prog, u_fail)
     starts = decide(model, u_dec, block_order)
-    begin_implementations(model, starts, order, overrun(u_mix, u_size, z, model.params.implementation))
+    begin_implementations(
+        model, starts, order, overrun(u_mix, u_size, z, model.params.implementation)
+    )
     pay_running(model)
 
 
@@ -81,7 +91,9 @@ def progress_implementations(model: EGovModel, u_prog: np.ndarray, u_fail: np.nd
     pay = np.where(busy, np.where(done, st.due, np.minimum(st.instalment, st.due)), 0.0)
     _spend_municipal(model, pay, "integration")
     st.due -= pay
-    p_fail = failure_probability(model.blocks.failure[None, :], cap, support, model.params.implementation)
+    p_fail = failure_probability(
+        model.blocks.failure[None, :], cap, support, model.params.implementation
+    )
     failed = done & (u_fail < p_fail)
     success = done & ~failed
     went_local = success & st.building_local
@@ -135,7 +147,9 @@ def options(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
     ready = (st.status == NONE) | ((st.status == FAILED) & (q - st.since >= dp.retry_after))
     live = model.platform_live()[None, :]
     prereq_std = dk.prerequisites_met(st.status == ADOPTED, model.blocks.prereq)
-    prereq_loc = dk.prerequisites_met((st.status == ADOPTED) | (st.status == LOCAL), model.blocks.prereq)
+    prereq_loc = dk.prerequisites_met(
+        (st.status == ADOPTED) | (st.status == LOCAL), model.blocks.prereq
+    )
     can_std = (ready | (st.status == LOCAL)) & live & prereq_std
     standard = model.standard_set()[None, :]
     distrust = (st.trust_central < dp.local_trust_threshold)[:, None]
@@ -161,10 +175,17 @@ def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dict[str
         fits = want & (commit[:, b] <= st.free_budget)
         st.free_budget[fits] -= commit[fits, b]
         started[fits, b] = True
-    return {"started": started, "local": started & (choice == dk.LOCAL_BUILD), "grant": inp.grant, "cut": inp.cost_cut}
+    return {
+        "started": started,
+        "local": started & (choice == dk.LOCAL_BUILD),
+        "grant": inp.grant,
+        "cut": inp.cost_cut,
+    }
 
 
-def begin_implementations(model: EGovModel, starts: dict, order: np.ndarray, ovr: np.ndarray) -> None:
+def begin_implementations(
+    model: EGovModel, starts: dict, order: np.ndarray, ovr: np.ndarray
+) -> None:
     """Open implementations: settle grants in random order, draw overruns, book trust."""
     st, eff, dp = model.state, model.effects, model.params.decision
     started, local = starts["started"], starts["local"]
@@ -187,6 +208,7 @@ def begin_implementations(model: EGovModel, starts: dict, order: np.ndarray, ovr
     st.due[started] = np.maximum(total - granted, 0.0)[started]
     st.instalment[started] = (st.due / quarters)[started]
     st.mandated[started] = (eff.mandated & standard)[started]
+    st.granted[started] = granted[started]
     funded = np.divide(granted, base, out=np.zeros_like(base), where=base > 0)
     mandated = standard & eff.mandated
     eff.trust_central_neg += np.where(mandated, 1.0 - np.clip(funded, 0, 1), 0.0).sum(axis=1)
@@ -229,7 +251,9 @@ def pay_running(model: EGovModel) -> None:
     """Running costs of blocks in operation (local solutions cost more to run)."""
     st, dp = model.state, model.params.decision
     rate = model.blocks.running[None, :] * st.population[:, None] / 4.0
-    cost = np.where(st.status == ADOPTED, rate, 0.0) + np.where(st.status == LOCAL, dp.local_cost_factor * rate, 0.0)
+    cost = np.where(st.status == ADOPTED, rate, 0.0) + np.where(
+        st.status == LOCAL, dp.local_cost_factor * rate, 0.0
+    )
     _spend_municipal(model, cost, "running")
 
 

@@ -47,7 +47,9 @@ def new_year(reg: RegionalGovernment) -> None:
     rs.free_budget[r] -= members * rp.centre_cost_per_member
     rs.cofunds[r] = rp.cofund_share > 0 and u_fund < rs.priority[r] - 0.3
     pool_size = max(rs.free_budget[r] * 0.5, 0.0) if rs.cofunds[r] else 0.0
-    reg.grant_pool = GrantPool(payer="regional", remaining=pool_size, label=f"region {r} co-funding")
+    reg.grant_pool = GrantPool(
+        payer="regional", remaining=pool_size, label=f"region {r} co-funding"
+    )
     rs.free_budget[r] -= pool_size
 
 

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.dynamics import bass_takeup, update_beliefs, update_trust
-from sim.model.state import ADOPTED, ENTREPRENEUR, FAILED, IMPLEMENTING, LOCAL, beta_draw, draw_roles
+from sim.model.state import (
+    ADOPTED,
+    ENTREPRENEUR,
+    FAILED,
+    IMPLEMENTING,
+    LOCAL,
+    beta_draw,
+    draw_roles,
+)
 
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
@@ -62,7 +70,7 @@ def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
     st, bp = model.state, model.params.budget
     envelope = bp.innovation_share * st.ict_budget
     model.ledger.allocate("municipal", float(envelope.sum()))
-    committed_funding = ((st.status == IMPLEMENTING) & st.mandated).any(axis=1)
+    committed_funding = ((st.status == IMPLEMENTING) & (st.granted > 0)).any(axis=1)
     shock = (u_shock < bp.shock_probability) & ~committed_funding
     st.priority[shock] *= 1.0 - bp.shock_size
     busy = st.status == IMPLEMENTING
@@ -85,7 +93,11 @@ def trust_stage(model: EGovModel) -> None:
     """Trust between every pair of levels, and beliefs, from this quarter's experiences."""
     st, eff, tp = model.state, model.effects, model.params.trust
     st.trust_central[:] = update_trust(
-        st.trust_central, eff.trust_central_pos, eff.trust_central_neg, tp.municipal_central_init, tp
+        st.trust_central,
+        eff.trust_central_pos,
+        eff.trust_central_neg,
+        tp.municipal_central_init,
+        tp,
     )
     st.trust_region[:] = update_trust(
         st.trust_region, eff.trust_region_pos, eff.trust_region_neg, tp.municipal_regional_init, tp
@@ -93,13 +105,19 @@ def trust_stage(model: EGovModel) -> None:
     if model.rstate.n:
         rs = model.rstate
         rs.trust_central[:] = update_trust(
-            rs.trust_central, eff.region_trust_pos, eff.region_trust_neg, tp.regional_central_init, tp
+            rs.trust_central,
+            eff.region_trust_pos,
+            eff.region_trust_neg,
+            tp.regional_central_init,
+            tp,
         )
     success = model.neighbour_share(st.status == ADOPTED)
     failure = model.neighbour_share(st.status == FAILED)
     champions = model.neighbour_share((st.role == ENTREPRENEUR)[:, None])
     push = eff.belief_push + model.params.leadership.entrepreneur_belief_push * champions
-    st.belief[:] = update_beliefs(st.belief, success, failure, push, model.params.decision.belief_learning)
+    st.belief[:] = update_beliefs(
+        st.belief, success, failure, push, model.params.decision.belief_learning
+    )
 
 
 def benefit_stage(model: EGovModel) -> None:
@@ -112,8 +130,14 @@ def benefit_stage(model: EGovModel) -> None:
     """
     st, bl, dp = model.state, model.blocks, model.params.decision
     users = st.takeup * st.population[:, None] / 4.0
-    standard = np.where(st.status == ADOPTED, users * bl.benefit[None, :] * model.network_now()[None, :], 0.0)
-    local = np.where(st.status == LOCAL, users * bl.benefit[None, :] * dp.local_benefit_share * dp.network_floor, 0.0)
+    standard = np.where(
+        st.status == ADOPTED, users * bl.benefit[None, :] * model.network_now()[None, :], 0.0
+    )
+    local = np.where(
+        st.status == LOCAL,
+        users * bl.benefit[None, :] * dp.local_benefit_share * dp.network_floor,
+        0.0,
+    )
     spill = float((standard * bl.spillover[None, :]).sum())
     own = float((standard * (1.0 - bl.spillover[None, :])).sum() + local.sum())
     to_region = spill * model.params.regional.spillover_to_region if model.rstate.n else 0.0

@@ -81,6 +81,7 @@ class MunicipalState:
     belief: np.ndarray  # (M, B) expected share of the benefit that materialises
     takeup: np.ndarray  # (M, B) share of citizens using the block's channel
     mandated: np.ndarray  # (M, B) bool, current implementation was mandated
+    granted: np.ndarray  # (M, B) EUR of higher-level grants committed to the current implementation
     adopted_at: np.ndarray  # (M, B) quarter of adoption, -1 if never
     ever_local: np.ndarray  # (M, B) bool, ran a local solution at some point
 
@@ -107,7 +108,11 @@ def init_municipal_state(
     imp = params.implementation
     capacity = imp.capacity_per_1000 * (pop / 1000.0) ** imp.capacity_exponent
     bud = params.budget
-    ict = bud.ict_per_capita * pop * rng.lognormal(-0.5 * bud.ict_dispersion**2, bud.ict_dispersion, m)
+    ict = (
+        bud.ict_per_capita
+        * pop
+        * rng.lognormal(-0.5 * bud.ict_dispersion**2, bud.ict_dispersion, m)
+    )
     priority = beta_draw(rng, bud.priority_mean, bud.priority_concentration, m)
     autonomy = beta_draw(rng, 0.3 + 0.3 * (1 - rural), 6.0, m)  # large places guard brands more
     role = draw_roles(params, rural, rng)
@@ -116,7 +121,9 @@ def init_municipal_state(
     trust_c = beta_draw(rng, tp.municipal_central_init, tp.init_concentration, m)
     trust_r = beta_draw(rng, tp.municipal_regional_init, tp.init_concentration, m)
     cp = params.citizens
-    skills = np.clip(cp.skills_mean - cp.rural_penalty * (rural - 0.5) + rng.normal(0, 0.03, m), 0.05, 0.99)
+    skills = np.clip(
+        cp.skills_mean - cp.rural_penalty * (rural - 0.5) + rng.normal(0, 0.03, m), 0.05, 0.99
+    )
     eff_pop = effective_population(pop, bud.scale_breaks, bud.scale_rates)
     fixed = np.array([blk.integration_fixed for blk in catalogue])
     per_cap = np.array([blk.integration_per_capita for blk in catalogue])
@@ -152,6 +159,7 @@ def init_municipal_state(
         belief=np.full((m, b), params.decision.belief_init),
         takeup=zeros.copy(),
         mandated=np.zeros((m, b), dtype=bool),
+        granted=zeros.copy(),
         adopted_at=np.full((m, b), -1, dtype=np.int32),
         ever_local=np.zeros((m, b), dtype=bool),
     )
@@ -202,8 +210,12 @@ def init_regional_state(
         population=pop,
         budget=params.budget.regional_per_capita * pop,
         free_budget=np.zeros(r),
-        priority=beta_draw(rng, params.budget.priority_mean, params.budget.priority_concentration, r),
-        trust_central=beta_draw(rng, params.trust.regional_central_init, params.trust.init_concentration, r),
+        priority=beta_draw(
+            rng, params.budget.priority_mean, params.budget.priority_concentration, r
+        ),
+        trust_central=beta_draw(
+            rng, params.trust.regional_central_init, params.trust.init_concentration, r
+        ),
         hosts_centre=np.zeros(r, dtype=bool),
         cofunds=np.zeros(r, dtype=bool),
         status=np.zeros((r, b), dtype=np.int8),

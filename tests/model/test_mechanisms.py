@@ -69,7 +69,9 @@ def test_higher_spillover_share_slows_voluntary_adoption():
     cat = load_catalogue()
 
     def with_spill(s):
-        return lambda: {"catalogue": cat.with_overrides({k: {"spillover_share": s} for k in cat.keys})}
+        return lambda: {
+            "catalogue": cat.with_overrides({k: {"spillover_share": s} for k in cat.keys})
+        }
 
     d = paired("adoption_mun", with_spill(0.7), with_spill(0.2), quarter=30)
     assert d.mean() < -0.05
