@@ -49,11 +49,10 @@ def step(gov: CentralGovernment) -> None:
     model = gov.model
     rng = model.streams.central
     nb = len(gov.platform)
-    u_prog, u_fail, u_dec = rng.random(nb), rng.random(nb), rng.random(nb)
-    u_mix, u_size, z = rng.random(nb), rng.random(nb), rng.standard_normal(nb)
+    u_prog, u_fail, u_dec, u_ovr = rng.random(nb), rng.random(nb), rng.random(nb), rng.random(nb)
     _progress_builds(gov, u_prog, u_fail)
     _retry_failed(gov)
-    _decide_builds(gov, u_dec, overrun(u_mix, u_size, z, model.params.implementation))
+    _decide_builds(gov, u_dec, overrun(u_ovr, model.params.implementation))
     running = model.blocks.running_platform * model.state.population.sum() / 4.0
     cost = float(running[gov.platform == LIVE].sum())
     if cost > 0:

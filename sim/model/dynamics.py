@@ -13,23 +13,39 @@ import numpy as np
 from sim.model.params import CitizenParams, ImplementationParams, TrustParams
 
 
-def overrun(u_mix: np.ndarray, u_size: np.ndarray, z: np.ndarray, ip: ImplementationParams):
-    """Fat-tailed cost overrun share (CALIBRATION.md §5).
+def overrun(u: np.ndarray, ip: ImplementationParams) -> np.ndarray:
+    """Fat-tailed cost overrun share from one uniform per cell (CALIBRATION.md §5).
 
     A mixture: with probability ``overrun_tail_probability`` a black swan whose
-    overrun is Pareto(alpha) from ``overrun_tail_min``, capped; otherwise a normal
-    body around a small mean. The defaults give a mean near +45% and ~17% of
-    projects above +200%, the McKinsey/Oxford figures.
+    overrun is Pareto(alpha) from ``overrun_tail_min``, capped; otherwise a
+    logistic body (unit-variance logistic scaled by ``overrun_body_sd``, floored at
+    -30%). One uniform serves both parts: below the tail probability it is rescaled
+    to a fresh uniform for the tail, above it for the body (exact conditional
+    uniforms), which saves random numbers in the hot path. The defaults give a mean
+    near +45% with ~17% of projects above +200% (McKinsey/Oxford).
     """
-    tail = ip.overrun_tail_min * u_size ** (-1.0 / ip.overrun_tail_alpha)
-    tail = np.minimum(tail, ip.overrun_cap)
+    p = ip.overrun_tail_probability
+    tail_u = np.clip(u / p, 1e-12, 1.0) if p > 0 else np.ones_like(u)
+    tail = np.minimum(
+        ip.overrun_tail_min * tail_u ** (-1.0 / ip.overrun_tail_alpha), ip.overrun_cap
+    )
+    body_u = np.clip((u - p) / (1.0 - p), 1e-12, 1.0 - 1e-12) if p < 1 else np.full_like(u, 0.5)
+    z = np.log(body_u / (1.0 - body_u)) * (np.sqrt(3.0) / np.pi)
     body = np.maximum(ip.overrun_body_mean + ip.overrun_body_sd * z, -0.3)
-    return np.where(u_mix < ip.overrun_tail_probability, tail, body)
+    return np.where(u < p, tail, body)
 
 
-def progress(u: np.ndarray, capacity: np.ndarray, ip: ImplementationParams) -> np.ndarray:
-    """Whether a quarter of work gets done: slips are likelier with low capacity."""
-    return u >= ip.slip_probability * (1.0 - np.clip(capacity, 0.0, 1.0))
+def progress(u: np.ndarray, capacity: np.ndarray, ip: ImplementationParams):
+    """Whether a quarter of work gets done (slips likelier with low capacity).
+
+    Returns ``(advanced, u_next)``: ``u_next`` is the same uniform rescaled to a fresh
+    uniform on the cells that advanced, so the success-or-failure draw of a
+    finishing implementation needs no second random number.
+    """
+    slip = ip.slip_probability * (1.0 - np.clip(capacity, 0.0, 1.0))
+    advanced = u >= slip
+    u_next = np.where(advanced, (u - slip) / np.maximum(1.0 - slip, 1e-12), 1.0)
+    return advanced, u_next
 
 
 def failure_probability(

@@ -35,16 +35,13 @@ def municipal_stage(model: EGovModel) -> None:
     st, rng = model.state, model.streams.municipal
     shape = (st.n, st.n_blocks)
     u_join = rng.random(st.n)
-    u_prog, u_fail, u_dec = rng.random(shape), rng.random(shape), rng.random(shape)
-    u_mix, u_size, z = rng.random(shape), rng.random(shape), rng.standard_normal(shape)
+    u_impl, u_dec, u_ovr = rng.random(shape), rng.random(shape), rng.random(shape)
     order = rng.permutation(st.n)
     block_order = rng.permutation(st.n_blocks)
     join_centres(model, u_join)
-    progress_implementations(model, u_prog, u_fail)
+    progress_implementations(model, u_impl)
     starts = decide(model, u_dec, block_order)
-    begin_implementations(
-        model, starts, order, overrun(u_mix, u_size, z, model.params.implementation)
-    )
+    begin_implementations(model, starts, order, overrun(u_ovr, model.params.implementation))
     pay_running(model)
 
 
@@ -77,7 +74,7 @@ def capacity_level(model: EGovModel, support: np.ndarray) -> np.ndarray:
     return np.clip(own[:, None] + 0.5 * support, 0.0, 1.0)
 
 
-def progress_implementations(model: EGovModel, u_prog: np.ndarray, u_fail: np.ndarray) -> None:
+def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
     """Advance work, pay instalments, settle finished implementations."""
     st, eff, q = model.state, model.effects, model.quarter
     busy = st.status == IMPLEMENTING
@@ -85,7 +82,8 @@ def progress_implementations(model: EGovModel, u_prog: np.ndarray, u_fail: np.nd
         return
     support = support_level(model)
     cap = capacity_level(model, support)
-    advanced = busy & progress(u_prog, cap, model.params.implementation)
+    advanced, u_fail = progress(u, cap, model.params.implementation)
+    advanced &= busy
     st.remaining[advanced] -= 1
     done = busy & (st.remaining <= 0)
     pay = np.where(busy, np.where(done, st.due, np.minimum(st.instalment, st.due)), 0.0)
