@@ -26,6 +26,7 @@ DEFAULT_REPS = 20
 DEFAULT_SEED = 20261123
 EXIT_INVALID = 1
 EXIT_USAGE = 2
+FILES_HELP = "scenario files, e.g. scenarios/baseline.toml"
 
 
 class UsageError(ValueError):
@@ -46,22 +47,35 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run each scenario REPS times with common random numbers and write "
         "runs.parquet, summary.csv, finals.csv, manifest.json and figures/adoption.png.",
     )
-    run.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml", type=Path)
+    run.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml", type=Path, help=FILES_HELP)
     run.add_argument(
         "--reps",
         type=_positive,
+        metavar="N",
         default=DEFAULT_REPS,
         help="replicates per scenario (default %(default)s)",
     )
     run.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help="root seed (default %(default)s)"
+        "--seed",
+        type=int,
+        metavar="S",
+        default=DEFAULT_SEED,
+        help="root seed (default %(default)s)",
     )
     run.add_argument(
-        "--out", type=Path, default=None, help="output folder (default results/run-<timestamp>)"
+        "--out",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="output folder (default results/run-<timestamp>)",
     )
     _add_overrides(run)
     run.add_argument(
-        "--workers", type=_positive, default=None, help="processes (default: all CPUs; 1 = serial)"
+        "--workers",
+        type=_positive,
+        metavar="N",
+        default=None,
+        help="processes (default: all CPUs; 1 = serial)",
     )
     run.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     run.set_defaults(func=cmd_run)
@@ -70,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="check scenario files without running them",
         description="Load and validate each scenario file; exit 1 if any is invalid.",
     )
-    val.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml", type=Path)
+    val.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml", type=Path, help=FILES_HELP)
     _add_overrides(val)
     val.set_defaults(func=cmd_validate)
     return parser
@@ -87,7 +101,11 @@ def _add_overrides(parser: argparse.ArgumentParser) -> None:
         help="override a parameter in every scenario, e.g. decision.peer_weight=2 (repeatable)",
     )
     parser.add_argument(
-        "--quarters", type=_positive, default=None, help="shorthand for --set time.n_quarters=Q"
+        "--quarters",
+        type=_positive,
+        metavar="Q",
+        default=None,
+        help="shorthand for --set time.n_quarters=Q",
     )
 
 
