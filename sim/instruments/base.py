@@ -8,7 +8,7 @@ is *initialised* once against a built model (targets resolved to index arrays),
 never reaches into agents directly: the narrow Effects interface is what lets
 thirteen instruments compose without special cases.
 
-Formality ranks follow OECD (2009, Table 3) in decreasing formality: 1 is
+Formality ranks follow OECD (2009, Figure 1) in decreasing formality: 1 is
 legislation, 13 informal co-ordination.
 """
 

@@ -1,4 +1,4 @@
-"""Financial incentives and target setting: co-funding grants (OECD 2009 Table 3).
+"""Financial incentives and target setting: co-funding grants (OECD 2009, Figure 1).
 
 Mechanism: while active, the running level offers to pay ``share`` of the
 integration cost of targeted cells, from a finite (or open) pool. The offer lowers

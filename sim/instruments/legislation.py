@@ -1,4 +1,4 @@
-"""Legislation: an obligation to adopt with a deadline (OECD 2009 Table 3, rank 1).
+"""Legislation: an obligation to adopt with a deadline (OECD 2009, Figure 1: the most formal tool).
 
 Mechanism: from announcement (``start``) the mandate adds pressure to the adoption
 value of targeted cells, rising linearly over ``lead`` quarters towards the deadline
@@ -76,7 +76,7 @@ class Legislation(Instrument):
         if self.targets_municipal:
             cells = self.target_cells
             effects.pressure[cells] += level
-            effects.mandated |= cells
+            effects.impose(cells, p.run_by)
         if "regional" in p.target.levels and effects.n_regions:
             assert self.block_mask is not None
             effects.region_pressure[:, self.block_mask] += level

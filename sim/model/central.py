@@ -37,9 +37,9 @@ def election(gov: CentralGovernment) -> None:
     model = gov.model
     rng = model.streams.elections
     cp = model.params.central
-    gov.priority = float(beta_draw(rng, cp.priority_mean, 8.0, 1)[0])
+    gov.priority = float(beta_draw(rng, cp.priority_mean, cp.priority_concentration, 1)[0])
     new_sponsor = rng.random() < model.params.leadership.turnover
-    draw = float(np.clip(cp.leadership + rng.normal(0, 0.15), 0, 1))
+    draw = float(np.clip(cp.leadership + rng.normal(0.0, cp.sponsor_noise), 0, 1))
     if new_sponsor:
         gov.leadership = draw
 
@@ -78,12 +78,14 @@ def _progress_builds(gov: CentralGovernment, u_prog: np.ndarray, u_fail: np.ndar
     if leftover > 0:
         model.ledger.spend("central", leftover, "platform build")
     gov.due[done] = 0.0
-    p_fail = model.blocks.platform_failure * (1.5 - gov.leadership)
+    cp = model.params.central
+    p_fail = model.blocks.platform_failure * (
+        1.0 + cp.leadership_failure_effect * (0.5 - gov.leadership)
+    )
     failed = done & (u_fail < p_fail)
     gov.platform[done & ~failed] = LIVE
     gov.platform[failed] = FAILED
     gov.since[done] = model.quarter
-    cp = model.params.central
     n_failed = int(failed.sum())
     if n_failed:
         gov.failures += n_failed
@@ -93,9 +95,7 @@ def _progress_builds(gov: CentralGovernment, u_prog: np.ndarray, u_fail: np.ndar
         model.effects.region_trust_neg += shock
     n_live = int((done & ~failed).sum())
     if n_live:
-        gov.credibility += (1.0 - gov.credibility) * (
-            1.0 - (1.0 - 0.5 * cp.credibility_loss) ** n_live
-        )
+        gov.credibility += (1.0 - gov.credibility) * (1.0 - (1.0 - cp.credibility_gain) ** n_live)
 
 
 def _retry_failed(gov: CentralGovernment) -> None:
@@ -125,7 +125,7 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, overruns: np.ndarray) 
     commitment = model.effects.pressure.mean(axis=0) if model.effects.pressure.size else 0 * u
     for b in candidates:
         blk = cat[int(b)]
-        national = blocks.benefit[b] * pop * skills * pv * 0.5  # half coverage expected
+        national = blocks.benefit[b] * pop * skills * pv * cp.expected_coverage
         ratio = national * gov.priority * (0.5 + gov.leadership) / max(blk.platform_cost, 1.0)
         ratio += commitment[b]
         hazard = 1.0 if commitment[b] > 0 else cp.build_hazard  # the law obliges a review now
@@ -135,7 +135,8 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, overruns: np.ndarray) 
             total = blk.platform_cost * (1.0 + cp.platform_overrun_scale * overruns[b])
             gov.platform[b] = BUILDING
             gov.since[b] = model.quarter
-            gov.remaining[b] = blk.platform_quarters
+            quarters = max(blk.platform_quarters, 1)  # a zero build time means "next quarter"
+            gov.remaining[b] = quarters
             gov.due[b] = total
-            gov.instalment[b] = total / blk.platform_quarters
+            gov.instalment[b] = total / quarters
             gov.free_budget -= yearly

@@ -19,7 +19,7 @@ def overrun(u: np.ndarray, ip: ImplementationParams) -> np.ndarray:
     A mixture: with probability ``overrun_tail_probability`` a black swan whose
     overrun is Pareto(alpha) from ``overrun_tail_min``, capped; otherwise a
     logistic body (unit-variance logistic scaled by ``overrun_body_sd``, floored at
-    -30%). One uniform serves both parts: below the tail probability it is rescaled
+    ``overrun_floor``). One uniform serves both parts: below the tail probability it is rescaled
     to a fresh uniform for the tail, above it for the body (exact conditional
     uniforms), which saves random numbers in the hot path. The defaults give a mean
     near +45% with ~17% of projects above +200% (McKinsey/Oxford).
@@ -31,7 +31,7 @@ def overrun(u: np.ndarray, ip: ImplementationParams) -> np.ndarray:
     )
     body_u = np.clip((u - p) / (1.0 - p), 1e-12, 1.0 - 1e-12) if p < 1 else np.full_like(u, 0.5)
     z = np.log(body_u / (1.0 - body_u)) * (np.sqrt(3.0) / np.pi)
-    body = np.maximum(ip.overrun_body_mean + ip.overrun_body_sd * z, -0.3)
+    body = np.maximum(ip.overrun_body_mean + ip.overrun_body_sd * z, ip.overrun_floor)
     return np.where(u < p, tail, body)
 
 
@@ -53,7 +53,11 @@ def failure_probability(
 ) -> np.ndarray:
     """Chance an implementation ends 'red': higher with low capacity, lower with support."""
     cap = np.clip(capacity, 0.0, 1.0)
-    p = base * (1.0 + ip.fail_capacity_effect * (1.0 - cap)) * (1.0 - 0.5 * np.clip(support, 0, 1))
+    p = (
+        base
+        * (1.0 + ip.fail_capacity_effect * (1.0 - cap))
+        * (1.0 - ip.support_failure_cut * np.clip(support, 0, 1))
+    )
     return np.clip(p, 0.0, 0.95)
 
 
@@ -108,4 +112,4 @@ def bass_takeup(
     ceil = np.clip(ceiling, 1e-6, 1.0)
     rate = (cp.bass_p + cp.bass_q * takeup / ceil) / 4.0
     grown = takeup + np.clip(rate, 0.0, 1.0) * np.clip(ceil - takeup, 0.0, None)
-    return np.where(active, np.minimum(grown, ceil), takeup * 0.5)
+    return np.where(active, np.minimum(grown, ceil), takeup * (1.0 - cp.takeup_loss_on_stop))

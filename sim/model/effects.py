@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# Who imposed an obligation on a cell (int8 codes in ``Effects.mandator``).
+MANDATE_NONE, MANDATE_CENTRAL, MANDATE_REGIONAL = 0, 1, 2
+MANDATORS = {"central": MANDATE_CENTRAL, "regional": MANDATE_REGIONAL}
+
 
 @dataclass
 class GrantPool:
@@ -54,7 +58,7 @@ class Effects:
     n_regions: int
     pressure: np.ndarray = field(init=False)  # (M, B) value-index pressure to start
     region_pressure: np.ndarray = field(init=False)  # (R, B)
-    mandated: np.ndarray = field(init=False)  # (M, B) bool, obligation by a higher level
+    mandator: np.ndarray = field(init=False)  # (M, B) int8, level imposing an obligation
     region_mandated: np.ndarray = field(init=False)  # (R, B) bool
     cost_cut: np.ndarray = field(init=False)  # (M, B) share of integration cost saved
     support: np.ndarray = field(init=False)  # (M, B) implementation support in [0, 1]
@@ -73,7 +77,7 @@ class Effects:
         m, b, r = self.n_mun, self.n_blocks, self.n_regions
         self.pressure = np.zeros((m, b))
         self.region_pressure = np.zeros((r, b))
-        self.mandated = np.zeros((m, b), dtype=bool)
+        self.mandator = np.zeros((m, b), dtype=np.int8)
         self.region_mandated = np.zeros((r, b), dtype=bool)
         self.cost_cut = np.zeros((m, b))
         self.support = np.zeros((m, b))
@@ -86,6 +90,16 @@ class Effects:
         self.region_trust_pos = np.zeros(r)
         self.region_trust_neg = np.zeros(r)
         self.standard_set = np.zeros(b, dtype=bool)
+
+    @property
+    def mandated(self) -> np.ndarray:
+        """(M, B) bool: an obligation by a higher level is in force."""
+        return self.mandator != MANDATE_NONE
+
+    def impose(self, cells: np.ndarray, level: str) -> None:
+        """Record an obligation; central outranks a region on the same cell."""
+        current = self.mandator[cells]
+        self.mandator[cells] = np.where(current == MANDATE_CENTRAL, current, MANDATORS[level])
 
     def offered_grant_share(self) -> np.ndarray:
         """(M, B) co-funding share a municipality can expect now (pools with money left)."""

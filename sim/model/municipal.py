@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.model import decisions as dk
 from sim.model.dynamics import failure_probability, overrun, progress
+from sim.model.effects import MANDATE_CENTRAL, MANDATE_REGIONAL
 from sim.model.state import (
     ADOPTED,
     ENTREPRENEUR,
@@ -62,7 +63,7 @@ def join_centres(model: EGovModel, u: np.ndarray) -> None:
 def support_level(model: EGovModel) -> np.ndarray:
     """(M, B) implementation support: instruments plus shared-centre membership."""
     st = model.state
-    centre = st.centre_member[:, None] * 0.3
+    centre = st.centre_member[:, None] * model.params.regional.centre_support
     return np.clip(model.effects.support + centre, 0.0, 1.0)
 
 
@@ -71,7 +72,7 @@ def capacity_level(model: EGovModel, support: np.ndarray) -> np.ndarray:
     st, rp, ip = model.state, model.params.regional, model.params.implementation
     staff = st.capacity + st.centre_member * rp.centre_capacity
     own = staff / (staff + ip.capacity_half)
-    return np.clip(own[:, None] + 0.5 * support, 0.0, 1.0)
+    return np.clip(own[:, None] + ip.support_capacity * support, 0.0, 1.0)
 
 
 def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
@@ -89,6 +90,7 @@ def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
     pay = np.where(busy, np.where(done, st.due, np.minimum(st.instalment, st.due)), 0.0)
     _spend_municipal(model, pay, "integration")
     st.due -= pay
+    st.grant_unspent -= np.minimum(pay, st.grant_unspent)
     p_fail = failure_probability(
         model.blocks.failure[None, :], cap, support, model.params.implementation
     )
@@ -103,10 +105,12 @@ def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
     st.since[done] = q
     st.belief[failed] *= 1.0 - model.params.decision.failure_belief_drop
     joint = success & ~st.building_local & model.blocks.central_owned[None, :]
-    eff.trust_central_pos += 0.5 * joint.sum(axis=1)
-    eff.trust_central_neg += (failed & st.mandated).sum(axis=1)
+    eff.trust_central_pos += model.params.trust.joint_success_weight * joint.sum(axis=1)
+    eff.trust_central_neg += (failed & (st.mandated == MANDATE_CENTRAL)).sum(axis=1)
+    eff.trust_region_neg += (failed & (st.mandated == MANDATE_REGIONAL)).sum(axis=1)
     st.building_local[done] = False
-    st.mandated[done] = False
+    st.mandated[done] = 0
+    st.grant_unspent[done] = 0.0
 
 
 def decision_inputs(model: EGovModel) -> dk.ValueInputs:
@@ -118,7 +122,8 @@ def decision_inputs(model: EGovModel) -> dk.ValueInputs:
     peer_w = dp.peer_weight * np.where(st.role == FELLOW, 1.0 + dp.follower_peer_boost, 1.0)
     central_owned = model.blocks.central_owned[None, :]
     trust = np.where(central_owned, st.trust_central[:, None], st.trust_region[:, None])
-    cut = np.clip(eff.cost_cut + st.centre_member[:, None] * rp.centre_cost_cut, 0.0, 0.9)
+    cap = model.params.implementation.cost_cut_cap
+    cut = np.clip(eff.cost_cut + st.centre_member[:, None] * rp.centre_cost_cut, 0.0, cap)
     return dk.ValueInputs(
         population=st.population,
         skills=st.skills,
@@ -184,8 +189,12 @@ def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dict[str
 def begin_implementations(
     model: EGovModel, starts: dict, order: np.ndarray, ovr: np.ndarray
 ) -> None:
-    """Open implementations: settle grants in random order, draw overruns, book trust."""
-    st, eff, dp = model.state, model.effects, model.params.decision
+    """Open implementations: settle grants in random order, draw overruns, book trust.
+
+    The municipality owes the whole (overrun) cost; grants arrive as transfers at the
+    start and are drawn down first, so only the rest weighs on its own envelope.
+    """
+    st, eff, dp, ip = model.state, model.effects, model.params.decision, model.params.implementation
     started, local = starts["started"], starts["local"]
     if not started.any():
         return
@@ -194,37 +203,57 @@ def begin_implementations(
     base = np.where(local, dp.local_cost_factor * base, base)
     migrating = standard & (st.status == LOCAL)
     base = base + np.where(migrating, dp.migration_cost_share * st.gross_cost, 0.0)
-    granted = settle_grants(model, standard, order)
-    total = base * (1.0 + model.params.implementation.local_overrun_scale * ovr)
+    granted = settle_grants(model, standard, base, order)
+    total = base * (1.0 + ip.local_overrun_scale * ovr)
     support = support_level(model)
-    quarters = np.ceil(model.blocks.quarters[None, :] * (1.0 - 0.4 * support)).astype(np.int32)
-    quarters = np.maximum(quarters, 1)
+    quarters = np.ceil(model.blocks.quarters[None, :] * (1.0 - ip.support_speedup * support))
+    quarters = np.maximum(quarters.astype(np.int32), 1)
     st.status[started] = IMPLEMENTING
     st.building_local[started] = local[started]
     st.since[started] = model.quarter
     st.remaining[started] = quarters[started]
-    st.due[started] = np.maximum(total - granted, 0.0)[started]
-    st.instalment[started] = (st.due / quarters)[started]
-    st.mandated[started] = (eff.mandated & standard)[started]
+    st.due[started] = total[started]
+    st.instalment[started] = (total / quarters)[started]
+    st.mandated[started] = np.where(standard, eff.mandator, 0)[started]
     st.granted[started] = granted[started]
-    funded = np.divide(granted, base, out=np.zeros_like(base), where=base > 0)
-    mandated = standard & eff.mandated
-    eff.trust_central_neg += np.where(mandated, 1.0 - np.clip(funded, 0, 1), 0.0).sum(axis=1)
-    eff.trust_central_pos += np.where(mandated, np.clip(funded, 0, 1), 0.0).sum(axis=1)
+    st.grant_unspent[started] = granted[started]
+    funded = np.clip(np.divide(granted, base, out=np.zeros_like(base), where=base > 0), 0.0, 1.0)
+    book_mandate_trust(model, standard, funded)
 
 
-def settle_grants(model: EGovModel, standard: np.ndarray, order: np.ndarray) -> np.ndarray:
+def book_mandate_trust(model: EGovModel, standard: np.ndarray, funded: np.ndarray) -> None:
+    """A mandated start is an experience with the mandating level.
+
+    The unfunded share of the cost is a negative experience, the funded share a
+    positive one ("funded obligations"): whether a mandate is funded comes only
+    from the grants actually received in the same cells.
+    """
+    eff = model.effects
+    for code, pos, neg in (
+        (MANDATE_CENTRAL, eff.trust_central_pos, eff.trust_central_neg),
+        (MANDATE_REGIONAL, eff.trust_region_pos, eff.trust_region_neg),
+    ):
+        cells = standard & (eff.mandator == code)
+        if cells.any():
+            neg += np.where(cells, 1.0 - funded, 0.0).sum(axis=1)
+            pos += np.where(cells, funded, 0.0).sum(axis=1)
+
+
+def settle_grants(
+    model: EGovModel, standard: np.ndarray, base: np.ndarray, order: np.ndarray
+) -> np.ndarray:
     """Pay grant offers to starters in the quarter's random order until pools run dry.
 
-    Starters refused by an empty pool had counted on the grant: a broken funding
-    promise, booked as a negative experience with the paying level.
+    Grants never exceed the project's cost after cuts (``base``). Starters refused by
+    an empty pool had counted on the grant: a broken funding promise, booked as a
+    negative experience with the paying level.
     """
-    st, eff = model.state, model.effects
+    st, eff, tp = model.state, model.effects, model.params.trust
     granted = np.zeros(standard.shape)
     rows = order[standard[order].any(axis=1)]
     for offer in eff.grant_offers:
         ask = np.where(standard, offer.share * st.gross_cost, 0.0)
-        ask = np.minimum(ask, np.maximum(st.gross_cost - granted, 0.0))
+        ask = np.minimum(ask, np.maximum(base - granted, 0.0))
         asked = ask[rows].sum(axis=1)
         if not asked.any():
             continue
@@ -241,7 +270,7 @@ def settle_grants(model: EGovModel, standard: np.ndarray, order: np.ndarray) -> 
             eff.trust_central_neg[refused] += 1.0
         else:
             eff.trust_region_neg[refused] += 1.0
-            eff.trust_region_pos[rows[ok]] += 0.5
+            eff.trust_region_pos[rows[ok]] += tp.grant_weight
     return granted
 
 

@@ -21,6 +21,7 @@ from sim.model.decisions import (
     prerequisites_met,
     standard_value,
 )
+from sim.model.dynamics import overrun, update_beliefs
 from sim.model.effects import GrantOffer, GrantPool
 from sim.model.state import ADOPTED, FAILED, IMPLEMENTING, NONE, effective_population
 
@@ -40,13 +41,13 @@ def new_year(reg: RegionalGovernment) -> None:
     mine = model.state.region == r
     small = model.state.population[mine] < rp.centre_small_population
     if not rs.hosts_centre[r] and mine.any() and small.mean() >= rp.centre_small_share:
-        expected_cost = small.sum() * rp.centre_cost_per_member * 0.5
+        expected_cost = small.sum() * rp.centre_cost_per_member * rp.centre_founding_share
         if u_host < rs.priority[r] and expected_cost <= rs.free_budget[r]:
             rs.hosts_centre[r] = True
     members = int((model.state.centre_member & mine).sum())
     rs.free_budget[r] -= members * rp.centre_cost_per_member
-    rs.cofunds[r] = rp.cofund_share > 0 and u_fund < rs.priority[r] - 0.3
-    pool_size = max(rs.free_budget[r] * 0.5, 0.0) if rs.cofunds[r] else 0.0
+    rs.cofunds[r] = rp.cofund_share > 0 and u_fund < rs.priority[r] - rp.cofund_priority_threshold
+    pool_size = max(rs.free_budget[r] * rp.cofund_pool_share, 0.0) if rs.cofunds[r] else 0.0
     reg.grant_pool = GrantPool(
         payer="regional", remaining=pool_size, label=f"region {r} co-funding"
     )
@@ -84,24 +85,72 @@ def adoption_stage(model: EGovModel) -> None:
         return
     rng = model.streams.regions
     shape = (rs.n, len(model.catalogue))
-    u_dec, u_prog, u_fail = rng.random(shape), rng.random(shape), rng.random(shape)
+    u_dec, u_prog, u_fail, u_ovr = (rng.random(shape) for _ in range(4))
     _progress(model, u_prog, u_fail)
-    _decide(model, u_dec)
+    _decide(model, u_dec, u_ovr)
+    _pay_running(model)
+
+
+def region_skills(model: EGovModel) -> np.ndarray:
+    """(R,) population-weighted digital skills of each region's municipalities."""
+    rs, st = model.rstate, model.state
+    has = st.region >= 0
+    w_pop = np.bincount(st.region[has], weights=st.population[has], minlength=rs.n)
+    w_skill = np.bincount(st.region[has], weights=(st.population * st.skills)[has], minlength=rs.n)
+    fallback = np.full(rs.n, model.params.citizens.skills_mean)
+    return np.divide(w_skill, w_pop, out=fallback, where=w_pop > 0)
+
+
+def _pay_running(model: EGovModel) -> None:
+    rs = model.rstate
+    pop = rs.population * model.params.regional.service_share
+    running = (rs.status == ADOPTED) * model.blocks.running[None, :] * pop[:, None] / 4.0
+    if running.sum() > 0:
+        model.ledger.spend("regional", float(running.sum()), "running")
+
+
+def service_benefits(model: EGovModel) -> tuple[float, float]:
+    """This quarter's benefit of regional own services: (kept by regions, spillover).
+
+    Regional services reach citizens with digital skills (no separate take-up
+    process): a documented simplification, since regions serve few transactions.
+    """
+    rs, bl = model.rstate, model.blocks
+    if rs.n == 0:
+        return 0.0, 0.0
+    users = rs.population * model.params.regional.service_share * region_skills(model) / 4.0
+    value = (rs.status == ADOPTED) * users[:, None] * bl.benefit[None, :] * model.network_now()
+    spill = float((value * bl.spillover[None, :]).sum())
+    return float(value.sum()) - spill, spill
+
+
+def learn(model: EGovModel) -> None:
+    """Regions update beliefs from their municipalities' successes and failures."""
+    rs, st = model.rstate, model.state
+    if rs.n == 0:
+        return
+    has = st.region >= 0
+    counts = np.maximum(np.bincount(st.region[has], minlength=rs.n), 1)[:, None]
+    success = np.zeros(rs.belief.shape)
+    failure = np.zeros(rs.belief.shape)
+    np.add.at(success, st.region[has], (st.status[has] == ADOPTED).astype(float))
+    np.add.at(failure, st.region[has], (st.status[has] == FAILED).astype(float))
+    rs.belief[:] = update_beliefs(
+        rs.belief, success / counts, failure / counts, 0.0, model.params.decision.belief_learning
+    )
 
 
 def _inputs(model: EGovModel) -> ValueInputs:
     rs, st = model.rstate, model.state
     nb = len(model.catalogue)
     has = st.region >= 0
-    w_pop = np.bincount(st.region[has], weights=st.population[has], minlength=rs.n)
-    w_skill = np.bincount(st.region[has], weights=(st.population * st.skills)[has], minlength=rs.n)
     peer = np.zeros((rs.n, nb))
     np.add.at(peer, st.region[has], st.adopted[has].astype(float))
     counts = np.bincount(st.region[has], minlength=rs.n)[:, None]
     return ValueInputs(
         population=rs.population * model.params.regional.service_share,
-        skills=np.divide(w_skill, w_pop, out=np.full(rs.n, 0.7), where=w_pop > 0),
-        autonomy=np.full(rs.n, 0.3),
+        skills=region_skills(model),
+        autonomy=np.full(rs.n, model.params.regional.autonomy),
         trust_owner=rs.trust_central,
         credibility=model.central.credibility,
         leadership=np.zeros(rs.n),
@@ -118,7 +167,8 @@ def _inputs(model: EGovModel) -> ValueInputs:
     )
 
 
-def _decide(model: EGovModel, u: np.ndarray) -> None:
+def _decide(model: EGovModel, u: np.ndarray, u_ovr: np.ndarray) -> None:
+    """Start own implementations; the overrun-inclusive cost is paid up front."""
     rs, dp = model.rstate, model.params.decision
     done = rs.status == ADOPTED
     ready = (rs.status == NONE) | ((rs.status == FAILED) & (model.quarter >= model.region_retry_at))
@@ -128,6 +178,11 @@ def _decide(model: EGovModel, u: np.ndarray) -> None:
         value, value, can, np.zeros_like(can), model.params.regional.consider_hazard, dp
     )
     want = draw_choices(p_std, p_loc, u) == STANDARD
+    cost = cost * (
+        1.0
+        + model.params.implementation.local_overrun_scale
+        * overrun(u_ovr, model.params.implementation)
+    )
     for b in range(want.shape[1]):
         fits = want[:, b] & (cost[:, b] <= rs.free_budget)
         if not fits.any():
@@ -144,9 +199,9 @@ def _progress(model: EGovModel, u_prog: np.ndarray, u_fail: np.ndarray) -> None:
     """Regions have professional ICT staff: few slips, half the municipal failure rate."""
     rs = model.rstate
     busy = rs.status == IMPLEMENTING
-    rs.remaining[busy & (u_prog >= 0.1)] -= 1
+    rs.remaining[busy & (u_prog >= model.params.regional.slip_probability)] -= 1
     done = busy & (rs.remaining <= 0)
-    failed = done & (u_fail < 0.5 * model.blocks.failure[None, :])
+    failed = done & (u_fail < model.params.regional.failure_scale * model.blocks.failure[None, :])
     rs.status[done & ~failed] = ADOPTED
     rs.status[failed] = FAILED
     model.region_retry_at[failed] = model.quarter + model.params.decision.retry_after

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import regional
 from sim.model.dynamics import bass_takeup, update_beliefs, update_trust
 from sim.model.state import (
     ADOPTED,
@@ -65,7 +66,9 @@ def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
     """Yearly envelope; competing-needs shocks cut priority unless funding is committed.
 
     Multi-annual commitments from higher levels (grants still being drawn down)
-    protect a municipality's e-government priority against the shock.
+    protect a municipality's e-government priority against the shock. Unspent
+    project money carries over (capped at ``budget.carry_over_years`` envelopes), so
+    a small municipality can save up for a block it cannot afford in one year.
     """
     st, bp = model.state, model.params.budget
     envelope = bp.innovation_share * st.ict_budget
@@ -74,8 +77,10 @@ def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
     shock = (u_shock < bp.shock_probability) & ~committed_funding
     st.priority[shock] *= 1.0 - bp.shock_size
     busy = st.status == IMPLEMENTING
-    committed = np.where(busy, np.minimum(4 * st.instalment, st.due), 0.0).sum(axis=1)
-    st.free_budget[:] = np.maximum(st.priority * envelope - committed, 0.0)
+    own_due = np.maximum(st.due - st.grant_unspent, 0.0)  # grants in hand are spent first
+    committed = np.where(busy, np.minimum(4 * st.instalment, own_due), 0.0).sum(axis=1)
+    carried = np.minimum(st.free_budget, bp.carry_over_years * envelope)
+    st.free_budget[:] = np.maximum(st.priority * envelope - committed + carried, 0.0)
 
 
 def citizens_stage(model: EGovModel) -> None:
@@ -118,6 +123,7 @@ def trust_stage(model: EGovModel) -> None:
     st.belief[:] = update_beliefs(
         st.belief, success, failure, push, model.params.decision.belief_learning
     )
+    regional.learn(model)
 
 
 def benefit_stage(model: EGovModel) -> None:
@@ -141,7 +147,12 @@ def benefit_stage(model: EGovModel) -> None:
     spill = float((standard * bl.spillover[None, :]).sum())
     own = float((standard * (1.0 - bl.spillover[None, :])).sum() + local.sum())
     to_region = spill * model.params.regional.spillover_to_region if model.rstate.n else 0.0
-    model.ledger.gain("municipal", own)
-    model.ledger.gain("central", spill - to_region)
-    model.ledger.gain("regional", to_region)
-    model.quarter_benefit = {"municipal": own, "central": spill - to_region, "regional": to_region}
+    region_own, region_spill = regional.service_benefits(model)
+    gains = {
+        "municipal": own,
+        "central": spill - to_region + region_spill,
+        "regional": to_region + region_own,
+    }
+    for level, amount in gains.items():
+        model.ledger.gain(level, amount)
+    model.quarter_benefit = gains

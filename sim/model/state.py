@@ -80,8 +80,9 @@ class MunicipalState:
     spent: np.ndarray  # (M, B) cumulative EUR spent by the municipality
     belief: np.ndarray  # (M, B) expected share of the benefit that materialises
     takeup: np.ndarray  # (M, B) share of citizens using the block's channel
-    mandated: np.ndarray  # (M, B) bool, current implementation was mandated
-    granted: np.ndarray  # (M, B) EUR of higher-level grants committed to the current implementation
+    mandated: np.ndarray  # (M, B) int8, level that mandated the current implementation (0: none)
+    granted: np.ndarray  # (M, B) EUR of higher-level grants received for the current implementation
+    grant_unspent: np.ndarray  # (M, B) EUR of that grant not yet spent on instalments
     adopted_at: np.ndarray  # (M, B) quarter of adoption, -1 if never
     ever_local: np.ndarray  # (M, B) bool, ran a local solution at some point
 
@@ -114,7 +115,9 @@ def init_municipal_state(
         * rng.lognormal(-0.5 * bud.ict_dispersion**2, bud.ict_dispersion, m)
     )
     priority = beta_draw(rng, bud.priority_mean, bud.priority_concentration, m)
-    autonomy = beta_draw(rng, 0.3 + 0.3 * (1 - rural), 6.0, m)  # large places guard brands more
+    lp = params.leadership
+    autonomy_mean = lp.autonomy_small + (lp.autonomy_large - lp.autonomy_small) * (1 - rural)
+    autonomy = beta_draw(rng, autonomy_mean, lp.autonomy_concentration, m)
     role = draw_roles(params, rural, rng)
     guardian = rng.random(m) < params.leadership.guardian_share
     tp = params.trust
@@ -122,7 +125,9 @@ def init_municipal_state(
     trust_r = beta_draw(rng, tp.municipal_regional_init, tp.init_concentration, m)
     cp = params.citizens
     skills = np.clip(
-        cp.skills_mean - cp.rural_penalty * (rural - 0.5) + rng.normal(0, 0.03, m), 0.05, 0.99
+        cp.skills_mean - cp.rural_penalty * (rural - 0.5) + rng.normal(0, cp.skills_noise, m),
+        0.05,
+        0.99,
     )
     eff_pop = effective_population(pop, bud.scale_breaks, bud.scale_rates)
     fixed = np.array([blk.integration_fixed for blk in catalogue])
@@ -158,8 +163,9 @@ def init_municipal_state(
         spent=zeros.copy(),
         belief=np.full((m, b), params.decision.belief_init),
         takeup=zeros.copy(),
-        mandated=np.zeros((m, b), dtype=bool),
+        mandated=np.zeros((m, b), dtype=np.int8),
         granted=zeros.copy(),
+        grant_unspent=zeros.copy(),
         adopted_at=np.full((m, b), -1, dtype=np.int32),
         ever_local=np.zeros((m, b), dtype=bool),
     )

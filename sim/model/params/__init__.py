@@ -1,0 +1,77 @@
+"""Model parameters: frozen dataclasses with units, bounds, defaults and sources.
+
+Groups follow MODEL.md §6 submodels, one module per theme. Defaults marked
+``assumption`` are starting values exposed for sensitivity analysis; the others name
+the CALIBRATION.md row they come from. All groups validate on construction, so an
+impossible model can never be built, whichever door (scenario file, ``--set``,
+Python) the values came through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sim.model.fields import Validated
+from sim.model.params.behaviour import CitizenParams, DecisionParams, LeadershipParams, TrustParams
+from sim.model.params.geography import CountryParams, TimeParams
+from sim.model.params.governments import CentralParams, RegionalParams
+from sim.model.params.money import BudgetParams, ImplementationParams
+
+__all__ = [
+    "PARAM_GROUPS",
+    "BudgetParams",
+    "CentralParams",
+    "CitizenParams",
+    "CountryParams",
+    "DecisionParams",
+    "ImplementationParams",
+    "LeadershipParams",
+    "ModelParams",
+    "RegionalParams",
+    "TimeParams",
+    "TrustParams",
+]
+
+
+@dataclass(frozen=True)
+class ModelParams(Validated):
+    """All model parameters; the building-block catalogue travels with them."""
+
+    country: CountryParams = field(default_factory=CountryParams)
+    time: TimeParams = field(default_factory=TimeParams)
+    budget: BudgetParams = field(default_factory=BudgetParams)
+    decision: DecisionParams = field(default_factory=DecisionParams)
+    implementation: ImplementationParams = field(default_factory=ImplementationParams)
+    trust: TrustParams = field(default_factory=TrustParams)
+    citizens: CitizenParams = field(default_factory=CitizenParams)
+    leadership: LeadershipParams = field(default_factory=LeadershipParams)
+    central: CentralParams = field(default_factory=CentralParams)
+    regional: RegionalParams = field(default_factory=RegionalParams)
+
+
+PARAM_GROUPS: dict[str, type] = {
+    "country": CountryParams,
+    "time": TimeParams,
+    "budget": BudgetParams,
+    "decision": DecisionParams,
+    "implementation": ImplementationParams,
+    "trust": TrustParams,
+    "citizens": CitizenParams,
+    "leadership": LeadershipParams,
+    "central": CentralParams,
+    "regional": RegionalParams,
+}
+
+
+PARAM_GROUPS: dict[str, type] = {
+    "country": CountryParams,
+    "time": TimeParams,
+    "budget": BudgetParams,
+    "decision": DecisionParams,
+    "implementation": ImplementationParams,
+    "trust": TrustParams,
+    "citizens": CitizenParams,
+    "leadership": LeadershipParams,
+    "central": CentralParams,
+    "regional": RegionalParams,
+}

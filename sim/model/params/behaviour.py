@@ -1,0 +1,299 @@
+"""Behaviour: the adoption decision, trust, citizens and leadership.
+
+Declared with :func:`sim.model.fields.param`: unit, bounds, default and source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.model.fields import Validated, param
+
+CAL = "CALIBRATION.md"
+
+
+@dataclass(frozen=True)
+class DecisionParams(Validated):
+    """The municipal adoption decision (MODEL.md §6 Decision to adopt)."""
+
+    consider_hazard: float = param(
+        0.3,
+        unit="1/quarter",
+        bounds=(0.0, 1.0),
+        doc="chance a municipality reviews a block in a quarter",
+    )
+    logit_scale: float = param(
+        0.6,
+        unit="index",
+        bounds=(0.01, 100.0),
+        doc="noise of the logit choice (bounded rationality)",
+    )
+    wait_value: float = param(
+        0.0,
+        unit="index",
+        bounds=(-10.0, 10.0),
+        doc="value of waiting (benefit-cost index of doing nothing)",
+    )
+    horizon_years: float = param(
+        8.0, unit="years", bounds=(1.0, 30.0), doc="appraisal horizon of benefits"
+    )
+    discount_rate: float = param(
+        0.04,
+        unit="1/year",
+        bounds=(0.0, 0.5),
+        source="assumption (public-sector discount rates 3-5%)",
+        doc="discount rate of the appraisal",
+    )
+    peer_weight: float = param(
+        1.2, unit="index", bounds=(0.0, 10.0), doc="weight of the share of neighbours adopted"
+    )
+    autonomy_weight: float = param(
+        0.6, unit="index", bounds=(0.0, 10.0), doc="cost of giving up visible local services"
+    )
+    credibility_weight: float = param(
+        0.6,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="benefit discount at zero trust in the platform owner",
+    )
+    risk_inflation: float = param(
+        1.5, unit="-", bounds=(0.0, 10.0), doc="perceived failure risk inflation at zero trust"
+    )
+    network_floor: float = param(
+        0.3,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="benefit share realised with no one else connected",
+    )
+    local_benefit_share: float = param(
+        0.6,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="benefit of a local non-standard solution vs standard",
+    )
+    local_cost_factor: float = param(
+        1.3, unit="-", bounds=(0.1, 10.0), doc="cost of a local solution relative to integration"
+    )
+    local_trust_threshold: float = param(
+        0.25,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="below this trust, local solutions stay an option",
+    )
+    migration_cost_share: float = param(
+        0.6,
+        unit="share",
+        bounds=(0.0, 5.0),
+        doc="migration cost from local to standard, share of integration cost",
+    )
+    belief_init: float = param(
+        0.6, unit="share", bounds=(0.0, 1.0), doc="initial belief in the benefit share realised"
+    )
+    belief_learning: float = param(
+        0.15,
+        unit="1/quarter",
+        bounds=(0.0, 1.0),
+        doc="rate at which beliefs move to observed outcomes",
+    )
+    failure_belief_drop: float = param(
+        0.3, unit="share", bounds=(0.0, 1.0), doc="belief lost after an own failed implementation"
+    )
+    retry_after: int = param(
+        8,
+        unit="quarters",
+        bounds=(0, 100),
+        doc="quarters before a failed block is considered again",
+    )
+    entrepreneur_bonus: float = param(
+        0.6, unit="index", bounds=(0.0, 10.0), doc="leadership term of public entrepreneurs"
+    )
+    laggard_penalty: float = param(
+        0.6, unit="index", bounds=(0.0, 10.0), doc="leadership term subtracted for laggards"
+    )
+    follower_peer_boost: float = param(
+        0.5, unit="share", bounds=(0.0, 10.0), doc="extra peer weight of fellow travellers"
+    )
+
+
+@dataclass(frozen=True)
+class TrustParams(Validated):
+    """Asymmetric trust between levels (MODEL.md §6 Trust)."""
+
+    municipal_central_init: float = param(
+        0.45,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source=f"{CAL} §5: AT trust local>regional>central",
+        doc="mean initial trust of municipalities in central government",
+    )
+    municipal_regional_init: float = param(
+        0.55,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="mean initial trust of municipalities in their region",
+    )
+    regional_central_init: float = param(
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="mean initial trust of regions in central government",
+    )
+    init_concentration: float = param(
+        20.0, unit="-", bounds=(0.5, 1000.0), doc="Beta concentration of initial trust draws"
+    )
+    gain_rate: float = param(
+        0.03,
+        unit="per event",
+        bounds=(0.0, 1.0),
+        doc="trust gained per unit of positive experience",
+    )
+    loss_ratio: float = param(
+        3.0,
+        unit="-",
+        bounds=(0.0, 20.0),
+        source="MODEL.md §6 (assume loss ~ 3x gain); OECD 2009",
+        doc="loss rate relative to gain rate",
+    )
+    decay: float = param(
+        0.01, unit="1/quarter", bounds=(0.0, 1.0), doc="pull of trust back to its baseline"
+    )
+    failure_shock: float = param(
+        1.0,
+        unit="events",
+        bounds=(0.0, 20.0),
+        doc="negative experience of a failed central platform",
+    )
+    joint_success_weight: float = param(
+        0.5,
+        unit="events",
+        bounds=(0.0, 10.0),
+        doc="experience of one successful joint (central) project",
+    )
+    grant_weight: float = param(
+        0.5,
+        unit="events",
+        bounds=(0.0, 10.0),
+        doc="experience of receiving a regional co-funding grant",
+    )
+
+
+@dataclass(frozen=True)
+class CitizenParams(Validated):
+    """Citizen take-up with a digital divide (MODEL.md §6 Citizens)."""
+
+    skills_mean: float = param(
+        0.7,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source=f"{CAL} §6: DK 70% at least basic digital skills",
+        doc="mean share of citizens with digital skills (urban)",
+    )
+    rural_penalty: float = param(
+        0.12,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source=f"{CAL} §6: urban-rural gap 10-15 pp",
+        doc="skills gap of the smallest municipalities",
+    )
+    skills_growth: float = param(
+        0.04, unit="1/year", bounds=(0.0, 1.0), doc="yearly closing of the gap to full skills"
+    )
+    bass_p: float = param(
+        0.02,
+        unit="1/year",
+        bounds=(0.0, 1.0),
+        source=f"{CAL} §6: Bass p 0.0007-0.03",
+        doc="Bass innovation coefficient",
+    )
+    bass_q: float = param(
+        0.45,
+        unit="1/year",
+        bounds=(0.0, 5.0),
+        source=f"{CAL} §6: Bass q 0.38-0.53",
+        doc="Bass imitation coefficient",
+    )
+    coproduction_threshold: float = param(
+        0.4, unit="share", bounds=(0.0, 1.0), doc="mean take-up above which citizens demand more"
+    )
+    coproduction_boost: float = param(
+        0.01,
+        unit="1/quarter",
+        bounds=(0.0, 1.0),
+        doc="priority gain per quarter from citizen demand",
+    )
+    skills_noise: float = param(
+        0.03,
+        unit="share",
+        bounds=(0.0, 0.5),
+        doc="idiosyncratic spread of skills across municipalities",
+    )
+    takeup_loss_on_stop: float = param(
+        0.5,
+        unit="1/quarter",
+        bounds=(0.0, 1.0),
+        doc="share of users lost per quarter when a service stops",
+    )
+
+
+@dataclass(frozen=True)
+class LeadershipParams(Validated):
+    """Leadership roles and election turnover (MODEL.md §6 Leadership)."""
+
+    entrepreneur_share: float = param(
+        0.12,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="share of public entrepreneurs among municipalities",
+    )
+    laggard_share: float = param(
+        0.2,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source=f"{CAL} §3: ~20% of DE municipalities have no strategy",
+        doc="share of laggards",
+    )
+    size_leadership: float = param(
+        0.5,
+        unit="-",
+        bounds=(0.0, 5.0),
+        doc="tilt of entrepreneurship towards larger municipalities",
+    )
+    guardian_share: float = param(
+        0.1,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="share of municipalities mentored by a guardian angel",
+    )
+    guardian_risk_cut: float = param(
+        0.5, unit="share", bounds=(0.0, 1.0), doc="perceived risk removed by a guardian angel"
+    )
+    entrepreneur_belief_push: float = param(
+        0.02,
+        unit="1/quarter",
+        bounds=(0.0, 1.0),
+        doc="belief gain of neighbours of an entrepreneur",
+    )
+    turnover: float = param(
+        0.5, unit="share", bounds=(0.0, 1.0), doc="chance an election redraws the leadership role"
+    )
+    central_branding: float = param(
+        0.0,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="central branding of services: lowers their local visibility",
+    )
+    autonomy_small: float = param(
+        0.3,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="mean autonomy concern of the smallest municipalities",
+    )
+    autonomy_large: float = param(
+        0.6,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="mean autonomy concern of the largest (brands, visibility)",
+    )
+    autonomy_concentration: float = param(
+        6.0, unit="-", bounds=(0.5, 1000.0), doc="Beta concentration of autonomy draws"
+    )

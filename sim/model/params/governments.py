@@ -1,0 +1,154 @@
+"""The central and regional governments' own decisions.
+
+Declared with :func:`sim.model.fields.param`: unit, bounds, default and source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.model.fields import Validated, param
+
+CAL = "CALIBRATION.md"
+
+
+@dataclass(frozen=True)
+class CentralParams(Validated):
+    """The central government's own decisions (MODEL.md §6 Central and regional decisions)."""
+
+    priority_mean: float = param(
+        0.6, unit="share", bounds=(0.01, 0.99), doc="mean central priority"
+    )
+    leadership: float = param(
+        0.6, unit="share", bounds=(0.0, 1.0), doc="strength of the central sponsor"
+    )
+    build_hazard: float = param(
+        0.25, unit="1/quarter", bounds=(0.0, 1.0), doc="chance central reviews an unbuilt platform"
+    )
+    credibility_init: float = param(
+        0.6, unit="share", bounds=(0.0, 1.0), doc="initial delivery record of central"
+    )
+    credibility_loss: float = param(
+        0.25, unit="share", bounds=(0.0, 1.0), doc="credibility lost after a failed platform"
+    )
+    platform_overrun_scale: float = param(
+        1.0,
+        unit="-",
+        bounds=(0.0, 5.0),
+        doc="overrun of platform builds relative to large projects",
+    )
+    priority_concentration: float = param(
+        8.0,
+        unit="-",
+        bounds=(0.5, 1000.0),
+        doc="Beta concentration of central priority at elections",
+    )
+    sponsor_noise: float = param(
+        0.15, unit="share", bounds=(0.0, 1.0), doc="spread of a new sponsor's leadership strength"
+    )
+    leadership_failure_effect: float = param(
+        1.0,
+        unit="-",
+        bounds=(0.0, 2.0),
+        doc="platform failure hazard multiplier is 1 + effect * (0.5 - leadership)",
+    )
+    credibility_gain: float = param(
+        0.125,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="gap to full credibility closed by a platform delivered",
+    )
+    expected_coverage: float = param(
+        0.5, unit="share", bounds=(0.0, 1.0), doc="coverage central expects when valuing a platform"
+    )
+
+
+@dataclass(frozen=True)
+class RegionalParams(Validated):
+    """Regional decisions: own adoption, shared centres and co-funding."""
+
+    consider_hazard: float = param(
+        0.2,
+        unit="1/quarter",
+        bounds=(0.0, 1.0),
+        doc="chance a region reviews a block for its own services",
+    )
+    centre_small_share: float = param(
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="share of small municipalities that makes a region found a centre",
+    )
+    centre_small_population: float = param(
+        20_000.0,
+        unit="inhabitants",
+        bounds=(0.0, None),
+        source=f"{CAL} §3: NO small <15k pool more",
+        doc="size below which a municipality counts as small for shared centres",
+    )
+    centre_cost_per_member: float = param(
+        20_000.0,
+        unit="EUR/member/year",
+        bounds=(0.0, None),
+        doc="running cost of a shared centre per member",
+    )
+    centre_cost_cut: float = param(
+        0.35, unit="share", bounds=(0.0, 1.0), doc="integration cost saved by centre members"
+    )
+    centre_capacity: float = param(
+        10.0, unit="FTE", bounds=(0.0, 1000.0), doc="pooled ICT capacity a centre adds to a member"
+    )
+    centre_join_probability: float = param(
+        0.15,
+        unit="1/quarter",
+        bounds=(0.0, 1.0),
+        doc="quarterly chance a small, trusting municipality joins",
+    )
+    service_share: float = param(
+        0.2,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="regional services' weight relative to municipal ones",
+    )
+    spillover_to_region: float = param(
+        0.25,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="part of a block's spillover benefit falling to regions",
+    )
+    cofund_share: float = param(
+        0.15,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="share of integration cost a co-funding region pays",
+    )
+    centre_support: float = param(
+        0.3,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="implementation support a shared centre gives members",
+    )
+    slip_probability: float = param(
+        0.1, unit="1/quarter", bounds=(0.0, 0.95), doc="chance a quarter of regional work slips"
+    )
+    failure_scale: float = param(
+        0.5, unit="-", bounds=(0.0, 2.0), doc="regional failure hazard relative to the block's"
+    )
+    autonomy: float = param(
+        0.3, unit="share", bounds=(0.0, 1.0), doc="autonomy concern of regional governments"
+    )
+    cofund_priority_threshold: float = param(
+        0.3, unit="share", bounds=(0.0, 1.0), doc="co-funding chance is priority minus this"
+    )
+    cofund_pool_share: float = param(
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="share of the free regional budget set aside for co-funding",
+    )
+    centre_founding_share: float = param(
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="share of small municipalities expected to join a new centre",
+    )
