@@ -131,20 +131,6 @@ class Scenario:
             "instruments": [spec.to_dict() for spec in self.instruments],
         }
 
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        # The runner ships scenarios to worker processes, and a Catalogue holds
-        # mappingproxy objects that do not pickle; send its parts and rebuild it.
-        cat = self.catalogue
-        sources = {k: dict(v) for k, v in cat.sources.items()}
-        fields = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        fields["catalogue"] = None
-        return (_restore, (fields, cat.blocks, sources, cat.origin))
-
-
-def _restore(fields: dict[str, Any], blocks: tuple, sources: dict, origin: str) -> Scenario:
-    """Unpickle a :class:`Scenario` (see ``Scenario.__reduce__``)."""
-    return Scenario(**{**fields, "catalogue": Catalogue(blocks, sources, origin)})
-
 
 def _jsonable(obj: Any) -> Any:
     if isinstance(obj, Mapping):

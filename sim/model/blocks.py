@@ -182,6 +182,12 @@ class Catalogue:
         object.__setattr__(self, "blocks", ordered)
         object.__setattr__(self, "sources", MappingProxyType(frozen))
 
+    def __reduce__(self) -> tuple[type[Catalogue], tuple[Any, ...]]:
+        # Read-only mappingproxy views do not pickle; runners ship catalogues to worker
+        # processes, so a catalogue pickles as its plain parts and is rebuilt.
+        sources = {k: dict(v) for k, v in self.sources.items()}
+        return (Catalogue, (self.blocks, sources, self.origin))
+
     @property
     def keys(self) -> tuple[str, ...]:
         """Block keys in catalogue order."""
