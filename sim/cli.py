@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser(
         "run",
         help="run scenarios with replicates and write results",
-        description="Run each scenario REPS times with common random numbers and write "
+        description="Run each scenario N times (--reps) with common random numbers and write "
         "runs.parquet, summary.csv, finals.csv, manifest.json and figures/adoption.png.",
     )
     run.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml", type=Path, help=FILES_HELP)
@@ -142,7 +142,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             sc = load_scenario(path, overrides)
         except (ValueError, OSError) as exc:
             failed += 1
-            print(f"error {path}: {_one_line(exc)}", file=sys.stderr)
+            message = _one_line(exc).removeprefix(f"{path}: ")  # errors often name the file
+            print(f"error {path}: {message}", file=sys.stderr)
             continue
         print(f"ok {path}: {sc.name} — {sc.description}")
     return EXIT_INVALID if failed else 0

@@ -116,7 +116,7 @@ def scenario_record(scenario: Scenario) -> dict[str, Any]:
     return {
         "name": scenario.name,
         "description": scenario.description,
-        "path": str(scenario.path),
+        "path": None if scenario.path is None else str(scenario.path),
         "sha256": scenario.sha256,
         "overrides": list(scenario.overrides),
         "scenario": scenario.to_dict(),

@@ -17,12 +17,10 @@ import math
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing.reduction import ForkingPickler
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -37,24 +35,6 @@ if TYPE_CHECKING:
 ID_COLUMNS = ("scenario", "replicate", "seed", "seed_key", "quarter")
 MAX_CHUNK = 20
 THRESHOLDS = (0.5, 0.9)
-
-
-def _reduce_mappingproxy(proxy: MappingProxyType) -> tuple[Callable[..., Any], tuple[dict]]:
-    """Pickle a read-only mapping as a copy of its contents, re-wrapped on load.
-
-    ``Catalogue`` freezes its sources in ``MappingProxyType``, which plain pickle
-    refuses; specs must cross process boundaries. Registered only with the
-    multiprocessing pickler, so the rest of the program's pickling is untouched.
-    """
-    return _mappingproxy, (dict(proxy),)
-
-
-def _mappingproxy(data: dict) -> MappingProxyType:
-    """Rebuild a read-only mapping (the type itself cannot be pickled by name)."""
-    return MappingProxyType(data)
-
-
-ForkingPickler.register(MappingProxyType, _reduce_mappingproxy)
 
 
 @dataclass(frozen=True)
