@@ -106,7 +106,7 @@ class ValueInputs:
     grant: np.ndarray  # (N, B) co-funding share of gross cost
     cost_cut: np.ndarray  # (N, B) share of gross cost saved (centres, reuse, standards)
     gross_cost: np.ndarray  # (N, B)
-    fail_prob: np.ndarray  # (N, B) true failure probability of an implementation
+    fail_prob: np.ndarray  # (N, B) failure hazard as known to the decision maker (block base rate)
     network: np.ndarray  # (B,) network factor of the standard block now
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.model.blocks import Catalogue
 from sim.model.central import LIVE
-from sim.model.state import ADOPTED, FAILED, IMPLEMENTING, LOCAL
+from sim.model.state import ADOPTED, FAILED, IMPLEMENTING
 
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
@@ -88,7 +88,7 @@ def maturity(model: EGovModel) -> np.ndarray:
     count, as in stage models of e-government maturity.
     """
     st, stage = model.state, model.blocks.stage
-    running = (st.status == ADOPTED) | (st.status == LOCAL)
+    running = st.running
     return np.maximum(np.where(running, stage[None, :], 1).max(axis=1), 1)
 
 
@@ -106,7 +106,7 @@ def compute(model: EGovModel) -> dict[str, float]:
         "platforms_live": float((model.central.platform == LIVE).mean()),
         "implementing": float((st.status == IMPLEMENTING).mean()),
         "failed_now": float(((st.status == FAILED) & (st.since == model.quarter)).sum()),
-        "fragmentation": float((st.status == LOCAL).mean()),
+        "fragmentation": float(st.local.mean()),
         "takeup": float((w @ st.takeup).mean()),
         "once_only": float(w @ adopted[:, model.blocks.once_only].all(axis=1)),
         "trust_mc": float(st.trust_central.mean()),
@@ -119,7 +119,7 @@ def compute(model: EGovModel) -> dict[str, float]:
     per_block = {
         "adoption_mun": adopted.mean(axis=0),
         "adoption_pop": w @ adopted,
-        "local": (st.status == LOCAL).mean(axis=0),
+        "local": st.local.mean(axis=0),
         "takeup": w @ st.takeup,
     }
     for name, values in per_block.items():

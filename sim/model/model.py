@@ -63,6 +63,12 @@ class EGovModel(mesa.Model):
         *,
         rng: int | np.random.SeedSequence | np.random.Generator | None = None,
     ) -> None:
+        if isinstance(rng, np.random.SeedSequence):
+            # Spawning streams advances a SeedSequence's child counter; build from an
+            # unused copy so the same seed object always gives the same run.
+            rng = np.random.SeedSequence(
+                rng.entropy, spawn_key=rng.spawn_key, pool_size=rng.pool_size
+            )
         super().__init__(rng=rng)
         self.params = params if params is not None else ModelParams()
         self.catalogue = catalogue if catalogue is not None else load_catalogue()

@@ -101,7 +101,8 @@ def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
     st.status[went_local] = LOCAL
     st.ever_local |= went_local
     st.adopted_at[success & ~st.building_local] = q
-    st.status[failed] = FAILED
+    # A failed migration leaves the working local solution in place.
+    st.status[failed] = np.where(st.migrating[failed], LOCAL, FAILED)
     st.since[done] = q
     st.belief[failed] *= 1.0 - model.params.decision.failure_belief_drop
     joint = success & ~st.building_local & model.blocks.central_owned[None, :]
@@ -109,6 +110,7 @@ def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
     eff.trust_central_neg += (failed & (st.mandated == MANDATE_CENTRAL)).sum(axis=1)
     eff.trust_region_neg += (failed & (st.mandated == MANDATE_REGIONAL)).sum(axis=1)
     st.building_local[done] = False
+    st.migrating[done] = False
     st.mandated[done] = 0
     st.grant_unspent[done] = 0.0
 
@@ -150,9 +152,7 @@ def options(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
     ready = (st.status == NONE) | ((st.status == FAILED) & (q - st.since >= dp.retry_after))
     live = model.platform_live()[None, :]
     prereq_std = dk.prerequisites_met(st.status == ADOPTED, model.blocks.prereq)
-    prereq_loc = dk.prerequisites_met(
-        (st.status == ADOPTED) | (st.status == LOCAL), model.blocks.prereq
-    )
+    prereq_loc = dk.prerequisites_met((st.status == ADOPTED) | st.local, model.blocks.prereq)
     can_std = (ready | (st.status == LOCAL)) & live & prereq_std
     standard = model.standard_set()[None, :]
     distrust = (st.trust_central < dp.local_trust_threshold)[:, None]
@@ -209,6 +209,7 @@ def begin_implementations(
     quarters = np.ceil(model.blocks.quarters[None, :] * (1.0 - ip.support_speedup * support))
     quarters = np.maximum(quarters.astype(np.int32), 1)
     st.status[started] = IMPLEMENTING
+    st.migrating[started] = migrating[started]  # the local service keeps running meanwhile
     st.building_local[started] = local[started]
     st.since[started] = model.quarter
     st.remaining[started] = quarters[started]
@@ -279,7 +280,7 @@ def pay_running(model: EGovModel) -> None:
     st, dp = model.state, model.params.decision
     rate = model.blocks.running[None, :] * st.population[:, None] / 4.0
     cost = np.where(st.status == ADOPTED, rate, 0.0) + np.where(
-        st.status == LOCAL, dp.local_cost_factor * rate, 0.0
+        st.local, dp.local_cost_factor * rate, 0.0
     )
     _spend_municipal(model, cost, "running")
 

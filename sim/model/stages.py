@@ -18,7 +18,6 @@ from sim.model.state import (
     ENTREPRENEUR,
     FAILED,
     IMPLEMENTING,
-    LOCAL,
     beta_draw,
     draw_roles,
 )
@@ -86,7 +85,7 @@ def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
 def citizens_stage(model: EGovModel) -> None:
     """Take-up grows by Bass diffusion; skills grow; demand raises local priority."""
     st, cp = model.state, model.params.citizens
-    active = (st.status == ADOPTED) | (st.status == LOCAL)
+    active = st.running
     st.takeup[:] = bass_takeup(st.takeup, st.skills[:, None], active, cp)
     st.skills += cp.skills_growth / 4.0 * (1.0 - st.skills)
     demand = st.takeup.mean(axis=1) > cp.coproduction_threshold
@@ -140,7 +139,7 @@ def benefit_stage(model: EGovModel) -> None:
         st.status == ADOPTED, users * bl.benefit[None, :] * model.network_now()[None, :], 0.0
     )
     local = np.where(
-        st.status == LOCAL,
+        st.local,
         users * bl.benefit[None, :] * dp.local_benefit_share * dp.network_floor,
         0.0,
     )

@@ -85,6 +85,7 @@ class MunicipalState:
     grant_unspent: np.ndarray  # (M, B) EUR of that grant not yet spent on instalments
     adopted_at: np.ndarray  # (M, B) quarter of adoption, -1 if never
     ever_local: np.ndarray  # (M, B) bool, ran a local solution at some point
+    migrating: np.ndarray  # (M, B) bool, a running local solution is being replaced by the standard
 
     @property
     def adopted(self) -> np.ndarray:
@@ -93,8 +94,13 @@ class MunicipalState:
 
     @property
     def local(self) -> np.ndarray:
-        """(M, B) bool: local non-standard solution in operation."""
-        return self.status == LOCAL
+        """(M, B) bool: local non-standard solution in operation (also while migrating)."""
+        return (self.status == LOCAL) | self.migrating
+
+    @property
+    def running(self) -> np.ndarray:
+        """(M, B) bool: a service runs, standard or local."""
+        return (self.status == ADOPTED) | self.local
 
 
 def init_municipal_state(
@@ -168,6 +174,7 @@ def init_municipal_state(
         grant_unspent=zeros.copy(),
         adopted_at=np.full((m, b), -1, dtype=np.int32),
         ever_local=np.zeros((m, b), dtype=bool),
+        migrating=np.zeros((m, b), dtype=bool),
     )
 
 

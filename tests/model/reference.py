@@ -97,7 +97,11 @@ def cell_probabilities(model, mun: Municipality, b: int, ctx: dict) -> tuple[flo
     live = (not central_owned) or int(model.central.platform[b]) == LIVE
     prereq_status = [int(st.status[i, p]) for p in ctx["prereqs"][b]]
     prereq_std = all(s == ADOPTED for s in prereq_status)
-    prereq_loc = all(s in (ADOPTED, LOCAL) for s in prereq_status)
+    # A local solution being migrated to the standard still runs: it counts as local.
+    prereq_loc = all(
+        int(st.status[i, p]) in (ADOPTED, LOCAL) or bool(st.migrating[i, p])
+        for p in ctx["prereqs"][b]
+    )
     can_std = (ready or status == LOCAL) and live and prereq_std
     standard = bool(model.central.standard_set[b]) or bool(eff.standard_set[b])
     distrust = mun.trust_central < dp.local_trust_threshold

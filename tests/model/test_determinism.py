@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandas.testing as pdt
-import pytest
 
 from sim.instruments.base import Target
 from sim.instruments.financial import FinancialIncentive
@@ -99,16 +98,11 @@ def test_reusing_a_seed_sequence_object_gives_identical_tables(small_params):
     """The batch runner hands each replicate's SeedSequence to every scenario.
 
     Common random numbers need the same object to give the same run each time it is
-    used. EGovModel currently spawns its streams from the SeedSequence it is given,
-    which mutates it (``n_children_spawned``), so a second use draws other streams.
+    used. Regression: EGovModel used to spawn its streams from the SeedSequence it was
+    given, which mutates it (``n_children_spawned``); it now builds from a copy.
     """
     seed = np.random.SeedSequence(2026, spawn_key=(3,))
     a, b = table(small_params, seed), table(small_params, seed)
-    if not a.equals(b):
-        pytest.xfail(
-            "model bug (sim/model/model.py): EGovModel(rng=SeedSequence) mutates the "
-            "SeedSequence (rng.spawn), so reusing it gives a different run"
-        )
     pdt.assert_frame_equal(a, b, check_exact=True)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -158,7 +157,7 @@ def check_platforms_and_prerequisites(model: EGovModel, history: dict) -> None:
     assert not np.any(standard_cells & ~live[None, :]), q
     prereq = model.blocks.prereq  # [b, p]: p is a prerequisite of b
     adopted = s.status == ADOPTED
-    running = adopted | (s.status == LOCAL)
+    running = s.running  # adopted, local, or local while migrating to the standard
     for b in range(s.n_blocks):
         needs = prereq[b]
         if not needs.any():
@@ -167,7 +166,7 @@ def check_platforms_and_prerequisites(model: EGovModel, history: dict) -> None:
         bad = standard_cells[:, b] & ~ok_std
         assert not bad.any(), (q, "standard", b, np.flatnonzero(bad))
         ok_loc = running[:, needs].all(axis=1)
-        bad = (s.status[:, b] == LOCAL) & ~ok_loc
+        bad = s.local[:, b] & ~ok_loc
         history["local_violations"] += int(bad.sum())
 
 
@@ -200,11 +199,10 @@ def test_invariants_hold_every_quarter(scenario):
 def test_local_solutions_keep_their_prerequisites():
     """A running local solution needs its prerequisites running (adopted or local).
 
-    Found by this suite: migrating a local prerequisite to the standard sets it to
-    IMPLEMENTING (its local solution stops running), and a failed migration sets it
-    to FAILED, while dependent local solutions keep running. See the report of the
-    reference-equivalence work; expected to pass once the model keeps a migrating
-    cell's local solution in operation and reverts a failed migration to LOCAL.
+    Regression: migrating a local prerequisite to the standard used to stop its local
+    service (status IMPLEMENTING) and a failed migration destroyed it (FAILED) while
+    dependent local solutions kept running. A migrating cell now keeps its local
+    service running and a failed migration reverts to LOCAL.
     """
     params = ModelParams(
         country=CountryParams(name="synthetic", n_municipalities=40, n_regions=3),
@@ -214,8 +212,4 @@ def test_local_solutions_keep_their_prerequisites():
     mandate = Legislation(start=10, deadline=20, target=Target(blocks=MANDATED))
     model = EGovModel(params=params, instruments=[mandate], rng=0)
     history = run_and_check(model)
-    if history["local_violations"]:
-        pytest.xfail(
-            "model bug (sim/model/municipal.py): migrating or failed-migration prerequisite "
-            f"under a running local solution ({history['local_violations']} cell-quarters)"
-        )
+    assert history["local_violations"] == 0
