@@ -170,23 +170,21 @@ def blocks_section(catalogue: Catalogue | None = None) -> str:
 def overrun_moments(ip: ImplementationParams, threshold: float = 2.0) -> tuple[float, float]:
     """Mean of the overrun mixture and its share above ``threshold`` (analytic).
 
-    Body: ``max(mu + sd * Z, -0.3)``; tail: ``min(tmin * U**(-1/alpha), cap)``, as in
-    :func:`sim.model.dynamics.overrun`.
+    Body: ``max(mu + sd * L, overrun_floor)`` with L a unit-variance logistic; tail:
+    ``min(tmin * U**(-1/alpha), cap)``, as in :func:`sim.model.dynamics.overrun`.
     """
-    mu, sd, floor = ip.overrun_body_mean, ip.overrun_body_sd, -0.3
+    mu, sd, floor = ip.overrun_body_mean, ip.overrun_body_sd, ip.overrun_floor
 
-    def phi(x: float) -> float:
-        return math.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
-
-    def cdf(x: float) -> float:
-        return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+    def softplus(x: float) -> float:
+        return x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
 
     if sd > 0:
-        a = (floor - mu) / sd
-        body_mean = mu + sd * (phi(a) + a * cdf(a))
-        body_above = 1 - cdf((threshold - mu) / sd)
+        scale = sd * math.sqrt(3.0) / math.pi  # logistic scale with standard deviation sd
+        body_mean = floor + scale * softplus((mu - floor) / scale)  # E[max(X, floor)]
+        z = min((threshold - mu) / scale, 700.0)
+        body_above = 1.0 if threshold < floor else 1.0 / (1.0 + math.exp(z))
     else:
-        body_mean, body_above = max(mu, floor), float(mu > threshold)
+        body_mean, body_above = max(mu, floor), float(max(mu, floor) > threshold)
     tmin, alpha, cap = ip.overrun_tail_min, ip.overrun_tail_alpha, ip.overrun_cap
     if cap <= tmin:
         tail_mean, tail_above = cap, float(cap > threshold)
@@ -233,24 +231,31 @@ def derived_section(params: ModelParams | None = None) -> str:
 
 
 def affordability_table(p: ModelParams) -> str:
-    """Smallest municipality whose free budget covers one year of a block's gross cost."""
+    """Smallest municipality whose free budget covers one year of a block's gross cost.
+
+    The last column adds the most a municipality can carry over from earlier years
+    (``budget.carry_over_years`` envelopes), i.e. after it has saved for a few years.
+    """
     bp = p.budget
     pop = np.geomspace(100, 1e7, 4000)
     eff = effective_population(pop, bp.scale_breaks, bp.scale_rates)
+    envelope = bp.ict_per_capita * bp.innovation_share * pop
+    shares = (bp.priority_mean, 1.0, bp.priority_mean + bp.carry_over_years)
     rows = []
     for blk in load_catalogue():
         commit = (blk.integration_fixed + eff * blk.integration_per_capita) / max(
             blk.integration_quarters / 4.0, 1.0
         )
         cells = []
-        for priority in (bp.priority_mean, 1.0):
-            fits = bp.ict_per_capita * bp.innovation_share * priority * pop >= commit
+        for share in shares:
+            fits = share * envelope >= commit
             cells.append(f"≈ {round(pop[fits.argmax()], -2):,.0f}" if fits.any() else "never")
         rows.append([f"`{blk.key}`", *cells])
     header = (
         "block (no grant, no centre)",
         f"smallest population that can start it at priority {bp.priority_mean:g}",
         "at priority 1",
+        f"at priority {bp.priority_mean:g} with full savings ({bp.carry_over_years:g} envelopes)",
     )
     return "\n".join(table(header, rows))
 
