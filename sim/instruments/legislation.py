@@ -77,7 +77,8 @@ class Legislation(Instrument):
             cells = self.target_cells
             effects.pressure[cells] += level
             effects.impose(cells, p.run_by)
-        if "regional" in p.target.levels and effects.n_regions:
+        # Only central can oblige regions; a region cannot mandate itself.
+        if "regional" in p.target.levels and p.run_by == "central" and effects.n_regions:
             assert self.block_mask is not None
             effects.region_pressure[:, self.block_mask] += level
             effects.region_mandated[:, self.block_mask] = True

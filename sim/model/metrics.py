@@ -15,7 +15,7 @@ import numpy as np
 
 from sim.model.blocks import Catalogue
 from sim.model.central import LIVE
-from sim.model.state import ADOPTED, FAILED, IMPLEMENTING
+from sim.model.state import ADOPTED, IMPLEMENTING
 
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
@@ -105,7 +105,7 @@ def compute(model: EGovModel) -> dict[str, float]:
         else np.nan,
         "platforms_live": float((model.central.platform == LIVE).mean()),
         "implementing": float((st.status == IMPLEMENTING).mean()),
-        "failed_now": float(((st.status == FAILED) & (st.since == model.quarter)).sum()),
+        "failed_now": float((st.failed_at == model.quarter).sum()),
         "fragmentation": float(st.local.mean()),
         "takeup": float((w @ st.takeup).mean()),
         "once_only": float(w @ adopted[:, model.blocks.once_only].all(axis=1)),

@@ -103,6 +103,7 @@ def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
     st.adopted_at[success & ~st.building_local] = q
     # A failed migration leaves the working local solution in place.
     st.status[failed] = np.where(st.migrating[failed], LOCAL, FAILED)
+    st.failed_at[failed] = q
     st.since[done] = q
     st.belief[failed] *= 1.0 - model.params.decision.failure_belief_drop
     joint = success & ~st.building_local & model.blocks.central_owned[None, :]
@@ -153,7 +154,10 @@ def options(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
     live = model.platform_live()[None, :]
     prereq_std = dk.prerequisites_met(st.status == ADOPTED, model.blocks.prereq)
     prereq_loc = dk.prerequisites_met((st.status == ADOPTED) | st.local, model.blocks.prereq)
-    can_std = (ready | (st.status == LOCAL)) & live & prereq_std
+    # A local solution may migrate, but not again within retry_after of a failed try.
+    settled = (st.failed_at < 0) | (q - st.failed_at >= dp.retry_after)
+    may_migrate = (st.status == LOCAL) & settled
+    can_std = (ready | may_migrate) & live & prereq_std
     standard = model.standard_set()[None, :]
     distrust = (st.trust_central < dp.local_trust_threshold)[:, None]
     can_loc = ready & prereq_loc & (~live | ~standard | distrust)

@@ -64,8 +64,8 @@ def municipal_election(model: EGovModel, u_role: np.ndarray) -> None:
 def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
     """Yearly envelope; competing-needs shocks cut priority unless funding is committed.
 
-    Multi-annual commitments from higher levels (grants still being drawn down)
-    protect a municipality's e-government priority against the shock. Unspent
+    Multi-annual commitments from higher levels (an implementation co-funded by a
+    grant is under way) protect a municipality's e-government priority against the shock. Unspent
     project money carries over (capped at ``budget.carry_over_years`` envelopes), so
     a small municipality can save up for a block it cannot afford in one year.
     """

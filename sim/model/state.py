@@ -84,6 +84,7 @@ class MunicipalState:
     granted: np.ndarray  # (M, B) EUR of higher-level grants received for the current implementation
     grant_unspent: np.ndarray  # (M, B) EUR of that grant not yet spent on instalments
     adopted_at: np.ndarray  # (M, B) quarter of adoption, -1 if never
+    failed_at: np.ndarray  # (M, B) quarter of the last failed implementation (or migration), -1
     ever_local: np.ndarray  # (M, B) bool, ran a local solution at some point
     migrating: np.ndarray  # (M, B) bool, a running local solution is being replaced by the standard
 
@@ -173,6 +174,7 @@ def init_municipal_state(
         granted=zeros.copy(),
         grant_unspent=zeros.copy(),
         adopted_at=np.full((m, b), -1, dtype=np.int32),
+        failed_at=np.full((m, b), -1, dtype=np.int32),
         ever_local=np.zeros((m, b), dtype=bool),
         migrating=np.zeros((m, b), dtype=bool),
     )

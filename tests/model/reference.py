@@ -102,7 +102,9 @@ def cell_probabilities(model, mun: Municipality, b: int, ctx: dict) -> tuple[flo
         int(st.status[i, p]) in (ADOPTED, LOCAL) or bool(st.migrating[i, p])
         for p in ctx["prereqs"][b]
     )
-    can_std = (ready or status == LOCAL) and live and prereq_std
+    last_failure = int(st.failed_at[i, b])
+    settled = last_failure < 0 or model.quarter - last_failure >= dp.retry_after
+    can_std = (ready or (status == LOCAL and settled)) and live and prereq_std
     standard = bool(model.central.standard_set[b]) or bool(eff.standard_set[b])
     distrust = mun.trust_central < dp.local_trust_threshold
     can_loc = ready and prereq_loc and ((not live) or (not standard) or distrust)

@@ -61,17 +61,3 @@ PARAM_GROUPS: dict[str, type] = {
     "central": CentralParams,
     "regional": RegionalParams,
 }
-
-
-PARAM_GROUPS: dict[str, type] = {
-    "country": CountryParams,
-    "time": TimeParams,
-    "budget": BudgetParams,
-    "decision": DecisionParams,
-    "implementation": ImplementationParams,
-    "trust": TrustParams,
-    "citizens": CitizenParams,
-    "leadership": LeadershipParams,
-    "central": CentralParams,
-    "regional": RegionalParams,
-}
