@@ -280,12 +280,20 @@ def settle_grants(
 
 
 def pay_running(model: EGovModel) -> None:
-    """Running costs of blocks in operation (local solutions cost more to run)."""
+    """Running costs of blocks in operation (local solutions cost more to run).
+
+    A block in operation becomes part of the systems the operating ICT budget (the
+    ~85% not free for new projects, CALIBRATION.md §4) keeps running: its running
+    cost is booked as an operating allocation and spent, so it neither eats the
+    project envelope nor shows up as a deficit.
+    """
     st, dp = model.state, model.params.decision
     rate = model.blocks.running[None, :] * st.population[:, None] / 4.0
     cost = np.where(st.status == ADOPTED, rate, 0.0) + np.where(
         st.local, dp.local_cost_factor * rate, 0.0
     )
+    if cost.sum() > 0:
+        model.ledger.allocate("municipal", float(cost.sum()))
     _spend_municipal(model, cost, "running")
 
 

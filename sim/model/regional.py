@@ -106,6 +106,8 @@ def _pay_running(model: EGovModel) -> None:
     pop = rs.population * model.params.regional.service_share
     running = (rs.status == ADOPTED) * model.blocks.running[None, :] * pop[:, None] / 4.0
     if running.sum() > 0:
+        # Running costs come out of the operating budget, not the project envelope.
+        model.ledger.allocate("regional", float(running.sum()))
         model.ledger.spend("regional", float(running.sum()), "running")
 
 
@@ -168,7 +170,7 @@ def _inputs(model: EGovModel) -> ValueInputs:
 
 
 def _decide(model: EGovModel, u: np.ndarray, u_ovr: np.ndarray) -> None:
-    """Start own implementations; the overrun-inclusive cost is paid up front."""
+    """Start own implementations within budget; the overrun is a surprise paid up front."""
     rs, dp = model.rstate, model.params.decision
     done = rs.status == ADOPTED
     ready = (rs.status == NONE) | ((rs.status == FAILED) & (model.quarter >= model.region_retry_at))
@@ -178,17 +180,14 @@ def _decide(model: EGovModel, u: np.ndarray, u_ovr: np.ndarray) -> None:
         value, value, can, np.zeros_like(can), model.params.regional.consider_hazard, dp
     )
     want = draw_choices(p_std, p_loc, u) == STANDARD
-    cost = cost * (
-        1.0
-        + model.params.implementation.local_overrun_scale
-        * overrun(u_ovr, model.params.implementation)
-    )
+    ip = model.params.implementation
+    actual = cost * (1.0 + ip.local_overrun_scale * overrun(u_ovr, ip))
     for b in range(want.shape[1]):
         fits = want[:, b] & (cost[:, b] <= rs.free_budget)
         if not fits.any():
             continue
         rs.free_budget[fits] -= cost[fits, b]
-        model.ledger.spend("regional", float(cost[fits, b].sum()), "own integration")
+        model.ledger.spend("regional", float(actual[fits, b].sum()), "own integration")
         rs.status[fits, b] = IMPLEMENTING
         rs.remaining[fits, b] = model.blocks.quarters[b]
         rs.mandated[fits, b] = model.effects.region_mandated[fits, b]
