@@ -25,7 +25,7 @@ from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
 from sim.model.country import build_country
-from sim.model.decisions import block_arrays, network_factor
+from sim.model.decisions import block_arrays, choice_probabilities, network_factor
 from sim.model.effects import Effects
 from sim.model.ledger import Ledger
 from sim.model.municipal import municipal_stage
@@ -96,6 +96,7 @@ class EGovModel(mesa.Model):
         for inst in self.instruments:
             inst.initialize(self)
         self.current: dict[str, float] = {}
+        self._peer: np.ndarray | None = None  # neighbours' adoption, until statuses change
         self.block_metric_names = {
             m: [f"{m}__{k}" for k in self.catalogue.keys] for m in metrics.BLOCK_METRICS
         }
@@ -166,6 +167,28 @@ class EGovModel(mesa.Model):
         return network_factor(
             self.coverage(), self.blocks.network_exponent, self.params.decision.network_floor
         )
+
+    def peer_adoption(self) -> np.ndarray:
+        """(M, B) share of neighbours that adopted each block (cached until a status changes)."""
+        if self._peer is None:
+            self._peer = self.neighbour_share(self.state.adopted)
+        return self._peer
+
+    def choice_probabilities(
+        self,
+        rows: np.ndarray,
+        v_std: np.ndarray,
+        v_loc: np.ndarray,
+        can_std: np.ndarray,
+        can_loc: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Start probabilities of the candidate municipalities ``rows``.
+
+        The one place the municipal choice rule is applied: a subclass may override it
+        to study another rule (the per-agent reference in the tests does).
+        """
+        dp = self.params.decision
+        return choice_probabilities(v_std, v_loc, can_std, can_loc, dp.consider_hazard, dp)
 
     def neighbour_share(self, flags: np.ndarray) -> np.ndarray:
         """(M, k) share of each municipality's neighbours with the flag set (sparse sum)."""

@@ -60,89 +60,112 @@ def join_centres(model: EGovModel, u: np.ndarray) -> None:
     model.effects.trust_region_pos[join] += 1.0
 
 
-def support_level(model: EGovModel) -> np.ndarray:
-    """(M, B) implementation support: instruments plus shared-centre membership."""
+def support_at(model: EGovModel, ri: np.ndarray, bi: np.ndarray) -> np.ndarray:
+    """Implementation support of cells (ri, bi): instruments plus centre membership."""
     st = model.state
-    centre = st.centre_member[:, None] * model.params.regional.centre_support
-    return np.clip(model.effects.support + centre, 0.0, 1.0)
+    centre = st.centre_member[ri] * model.params.regional.centre_support
+    return np.clip(model.effects.support[ri, bi] + centre, 0.0, 1.0)
 
 
-def capacity_level(model: EGovModel, support: np.ndarray) -> np.ndarray:
-    """(M, B) effective capacity: own staff pooled with the centre's, plus support."""
+def capacity_at(model: EGovModel, ri: np.ndarray, support: np.ndarray) -> np.ndarray:
+    """Effective capacity of cells: own staff pooled with the centre's, plus support."""
     st, rp, ip = model.state, model.params.regional, model.params.implementation
-    staff = st.capacity + st.centre_member * rp.centre_capacity
+    staff = st.capacity[ri] + st.centre_member[ri] * rp.centre_capacity
     own = staff / (staff + ip.capacity_half)
-    return np.clip(own[:, None] + ip.support_capacity * support, 0.0, 1.0)
+    return np.clip(own + ip.support_capacity * support, 0.0, 1.0)
 
 
 def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
-    """Advance work, pay instalments, settle finished implementations."""
-    st, eff, q = model.state, model.effects, model.quarter
-    busy = st.status == IMPLEMENTING
-    if not busy.any():
+    """Advance work, pay instalments, settle finished implementations.
+
+    Works on the cells under implementation only (index arrays), so its cost grows
+    with activity, not with municipalities × blocks.
+    """
+    st, ip = model.state, model.params.implementation
+    ri, bi = np.nonzero(st.status == IMPLEMENTING)
+    if ri.size == 0:
         return
-    support = support_level(model)
-    cap = capacity_level(model, support)
-    advanced, u_fail = progress(u, cap, model.params.implementation)
-    advanced &= busy
-    st.remaining[advanced] -= 1
-    done = busy & (st.remaining <= 0)
-    pay = np.where(busy, np.where(done, st.due, np.minimum(st.instalment, st.due)), 0.0)
-    _spend_municipal(model, pay, "integration")
-    st.due -= pay
-    st.grant_unspent -= np.minimum(pay, st.grant_unspent)
-    p_fail = failure_probability(
-        model.blocks.failure[None, :], cap, support, model.params.implementation
-    )
+    support = support_at(model, ri, bi)
+    cap = capacity_at(model, ri, support)
+    advanced, u_fail = progress(u[ri, bi], cap, ip)
+    st.remaining[ri[advanced], bi[advanced]] -= 1
+    done = st.remaining[ri, bi] <= 0
+    due = st.due[ri, bi]
+    pay = np.where(done, due, np.minimum(st.instalment[ri, bi], due))
+    _spend_cells(model, ri, bi, pay, "integration")
+    st.due[ri, bi] = due - pay
+    unspent = st.grant_unspent[ri, bi]
+    st.grant_unspent[ri, bi] = unspent - np.minimum(pay, unspent)
+    p_fail = failure_probability(model.blocks.failure[bi], cap, support, ip)
     failed = done & (u_fail < p_fail)
-    success = done & ~failed
-    went_local = success & st.building_local
-    st.status[success & ~st.building_local] = ADOPTED
-    st.status[went_local] = LOCAL
-    st.ever_local |= went_local
-    st.adopted_at[success & ~st.building_local] = q
+    settle_finished(model, ri[done], bi[done], failed[done])
+
+
+def settle_finished(model: EGovModel, ri: np.ndarray, bi: np.ndarray, failed: np.ndarray) -> None:
+    """Success or failure of finished implementations, with their trust experiences."""
+    st, eff, q = model.state, model.effects, model.quarter
+    if ri.size == 0:
+        return
+    model._peer = None  # statuses change: neighbours' adoption must be recomputed
+    local = st.building_local[ri, bi]
+    migrating = st.migrating[ri, bi]
+    mandated = st.mandated[ri, bi]
+    success = ~failed
     # A failed migration leaves the working local solution in place.
-    st.status[failed] = np.where(st.migrating[failed], LOCAL, FAILED)
-    st.failed_at[failed] = q
-    st.since[done] = q
-    st.belief[failed] *= 1.0 - model.params.decision.failure_belief_drop
-    joint = success & ~st.building_local & model.blocks.central_owned[None, :]
-    eff.trust_central_pos += model.params.trust.joint_success_weight * joint.sum(axis=1)
-    eff.trust_central_neg += (failed & (st.mandated == MANDATE_CENTRAL)).sum(axis=1)
-    eff.trust_region_neg += (failed & (st.mandated == MANDATE_REGIONAL)).sum(axis=1)
-    st.building_local[done] = False
-    st.migrating[done] = False
-    st.mandated[done] = 0
-    st.grant_unspent[done] = 0.0
+    st.status[ri, bi] = np.where(
+        success, np.where(local, LOCAL, ADOPTED), np.where(migrating, LOCAL, FAILED)
+    )
+    st.ever_local[ri[success & local], bi[success & local]] = True
+    st.adopted_at[ri[success & ~local], bi[success & ~local]] = q
+    st.failed_at[ri[failed], bi[failed]] = q
+    st.since[ri, bi] = q
+    st.belief[ri[failed], bi[failed]] *= 1.0 - model.params.decision.failure_belief_drop
+    joint = success & ~local & model.blocks.central_owned[bi]
+    n = st.n
+    eff.trust_central_pos += model.params.trust.joint_success_weight * np.bincount(
+        ri[joint], minlength=n
+    )
+    eff.trust_central_neg += np.bincount(ri[failed & (mandated == MANDATE_CENTRAL)], minlength=n)
+    eff.trust_region_neg += np.bincount(ri[failed & (mandated == MANDATE_REGIONAL)], minlength=n)
+    st.building_local[ri, bi] = False
+    st.migrating[ri, bi] = False
+    st.mandated[ri, bi] = 0
+    st.grant_unspent[ri, bi] = 0.0
 
 
-def decision_inputs(model: EGovModel) -> dk.ValueInputs:
-    """Assemble the value-rule inputs for all municipalities from the state."""
+def decision_inputs(model: EGovModel, rows: np.ndarray | None = None) -> dk.ValueInputs:
+    """Assemble the value-rule inputs from the state, for all municipalities or ``rows``."""
     st, eff, dp, rp = model.state, model.effects, model.params.decision, model.params.regional
-    lead = np.zeros(st.n)
-    lead[st.role == ENTREPRENEUR] = dp.entrepreneur_bonus
-    lead[st.role == LAGGARD] = -dp.laggard_penalty
-    peer_w = dp.peer_weight * np.where(st.role == FELLOW, 1.0 + dp.follower_peer_boost, 1.0)
+    idx = slice(None) if rows is None else rows
+    role = st.role[idx]
+    lead = np.where(
+        role == ENTREPRENEUR,
+        dp.entrepreneur_bonus,
+        np.where(role == LAGGARD, -dp.laggard_penalty, 0.0),
+    )
+    peer_w = dp.peer_weight * np.where(role == FELLOW, 1.0 + dp.follower_peer_boost, 1.0)
     central_owned = model.blocks.central_owned[None, :]
-    trust = np.where(central_owned, st.trust_central[:, None], st.trust_region[:, None])
+    trust = np.where(central_owned, st.trust_central[idx, None], st.trust_region[idx, None])
     cap = model.params.implementation.cost_cut_cap
-    cut = np.clip(eff.cost_cut + st.centre_member[:, None] * rp.centre_cost_cut, 0.0, cap)
+    member = st.centre_member[idx, None]
+    cut = np.clip(eff.cost_cut[idx] + member * rp.centre_cost_cut, 0.0, cap)
+    gross = st.gross_cost[idx]
     return dk.ValueInputs(
-        population=st.population,
-        skills=st.skills,
-        autonomy=st.autonomy,
+        population=st.population[idx],
+        skills=st.skills[idx],
+        autonomy=st.autonomy[idx],
         trust_owner=trust,
         credibility=model.central.credibility,
         leadership=lead,
         peer_weight=peer_w,
-        risk_cut=st.guardian * model.params.leadership.guardian_risk_cut,
-        belief=st.belief,
-        peer_share=model.neighbour_share(st.adopted),
-        pressure=eff.pressure,
-        grant=eff.offered_grant_share(),
+        risk_cut=st.guardian[idx] * model.params.leadership.guardian_risk_cut,
+        belief=st.belief[idx],
+        peer_share=model.peer_adoption()[idx],
+        pressure=eff.pressure[idx],
+        grant=eff.offered_grant_share()[idx],
         cost_cut=cut,
-        gross_cost=st.gross_cost,
-        fail_prob=model.blocks.failure[None, :] * np.ones((st.n, 1)),
+        gross_cost=gross,
+        fail_prob=np.broadcast_to(model.blocks.failure[None, :], gross.shape),
         network=model.network_now(),
     )
 
@@ -165,29 +188,35 @@ def options(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
 
 
 def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dict[str, np.ndarray]:
-    """Draw starts and enforce the yearly budget, block by block in random order."""
+    """Draw starts and enforce the yearly budget, block by block in random order.
+
+    Only rows with a cell that has an option and a review draw below the hazard are
+    valued: every start probability is at most the hazard, so all other cells wait
+    whatever their value. The result is identical to valuing every cell.
+    """
     st, dp = model.state, model.params.decision
-    inp = decision_inputs(model)
     can_std, can_loc = options(model)
-    v_std, cost_std = dk.standard_value(inp, model.blocks, dp, migrating=st.status == LOCAL)
+    candidate = (can_std | can_loc) & (u < dp.consider_hazard)
+    rows = np.flatnonzero(candidate.any(axis=1))
+    empty = np.zeros((0, st.n_blocks), dtype=bool)
+    if rows.size == 0:
+        return {"rows": rows, "started": empty, "local": empty, "cut": np.zeros(empty.shape)}
+    inp = decision_inputs(model, rows)
+    v_std, cost_std = dk.standard_value(inp, model.blocks, dp, migrating=st.status[rows] == LOCAL)
     v_loc, cost_loc = dk.local_value(inp, model.blocks, dp)
-    p_std, p_loc = dk.choice_probabilities(v_std, v_loc, can_std, can_loc, dp.consider_hazard, dp)
-    choice = dk.draw_choices(p_std, p_loc, u)
+    p_std, p_loc = model.choice_probabilities(rows, v_std, v_loc, can_std[rows], can_loc[rows])
+    choice = dk.draw_choices(p_std, p_loc, u[rows])
     cost = np.where(choice == dk.LOCAL_BUILD, cost_loc, cost_std)
-    years = np.maximum(model.blocks.quarters / 4.0, 1.0)[None, :]
-    commit = cost / years
+    commit = cost / np.maximum(model.blocks.quarters / 4.0, 1.0)[None, :]
     started = np.zeros(choice.shape, dtype=bool)
+    free = st.free_budget[rows]
     for b in block_order:
-        want = choice[:, b] != dk.WAIT
-        fits = want & (commit[:, b] <= st.free_budget)
-        st.free_budget[fits] -= commit[fits, b]
+        fits = (choice[:, b] != dk.WAIT) & (commit[:, b] <= free)
+        free[fits] -= commit[fits, b]
         started[fits, b] = True
-    return {
-        "started": started,
-        "local": started & (choice == dk.LOCAL_BUILD),
-        "grant": inp.grant,
-        "cut": inp.cost_cut,
-    }
+    st.free_budget[rows] = free
+    local = started & (choice == dk.LOCAL_BUILD)
+    return {"rows": rows, "started": started, "local": local, "cut": inp.cost_cut}
 
 
 def begin_implementations(
@@ -199,72 +228,89 @@ def begin_implementations(
     start and are drawn down first, so only the rest weighs on its own envelope.
     """
     st, eff, dp, ip = model.state, model.effects, model.params.decision, model.params.implementation
-    started, local = starts["started"], starts["local"]
-    if not started.any():
+    sub_r, bi = np.nonzero(starts["started"])
+    if sub_r.size == 0:
         return
-    standard = started & ~local
-    base = st.gross_cost * np.clip(1.0 - starts["cut"], 0.0, 1.0)
+    ri = starts["rows"][sub_r]
+    local = starts["local"][sub_r, bi]
+    gross = st.gross_cost[ri, bi]
+    base = gross * np.clip(1.0 - starts["cut"][sub_r, bi], 0.0, 1.0)
     base = np.where(local, dp.local_cost_factor * base, base)
-    migrating = standard & (st.status == LOCAL)
-    base = base + np.where(migrating, dp.migration_cost_share * st.gross_cost, 0.0)
-    granted = settle_grants(model, standard, base, order)
-    total = base * (1.0 + ip.local_overrun_scale * ovr)
-    support = support_level(model)
-    quarters = np.ceil(model.blocks.quarters[None, :] * (1.0 - ip.support_speedup * support))
+    migrating = ~local & (st.status[ri, bi] == LOCAL)
+    base = base + np.where(migrating, dp.migration_cost_share * gross, 0.0)
+    granted = settle_grants(model, ri, bi, ~local, base, order)
+    total = base * (1.0 + ip.local_overrun_scale * ovr[ri, bi])
+    support = support_at(model, ri, bi)
+    quarters = np.ceil(model.blocks.quarters[bi] * (1.0 - ip.support_speedup * support))
     quarters = np.maximum(quarters.astype(np.int32), 1)
-    st.status[started] = IMPLEMENTING
-    st.migrating[started] = migrating[started]  # the local service keeps running meanwhile
-    st.building_local[started] = local[started]
-    st.since[started] = model.quarter
-    st.remaining[started] = quarters[started]
-    st.due[started] = total[started]
-    st.instalment[started] = (total / quarters)[started]
-    st.mandated[started] = np.where(standard, eff.mandator, 0)[started]
-    st.granted[started] = granted[started]
-    st.grant_unspent[started] = granted[started]
+    st.status[ri, bi] = IMPLEMENTING
+    st.migrating[ri, bi] = migrating  # the local service keeps running meanwhile
+    st.building_local[ri, bi] = local
+    st.since[ri, bi] = model.quarter
+    st.remaining[ri, bi] = quarters
+    st.due[ri, bi] = total
+    st.instalment[ri, bi] = total / quarters
+    mandator = np.where(local, 0, eff.mandator[ri, bi])
+    st.mandated[ri, bi] = mandator
+    st.granted[ri, bi] = granted
+    st.grant_unspent[ri, bi] = granted
     funded = np.clip(np.divide(granted, base, out=np.zeros_like(base), where=base > 0), 0.0, 1.0)
-    book_mandate_trust(model, standard, funded)
+    book_mandate_trust(model, ri, mandator, funded)
 
 
-def book_mandate_trust(model: EGovModel, standard: np.ndarray, funded: np.ndarray) -> None:
+def book_mandate_trust(
+    model: EGovModel, ri: np.ndarray, mandator: np.ndarray, funded: np.ndarray
+) -> None:
     """A mandated start is an experience with the mandating level.
 
     The unfunded share of the cost is a negative experience, the funded share a
     positive one ("funded obligations"): whether a mandate is funded comes only
     from the grants actually received in the same cells.
     """
-    eff = model.effects
+    eff, n = model.effects, model.state.n
     for code, pos, neg in (
         (MANDATE_CENTRAL, eff.trust_central_pos, eff.trust_central_neg),
         (MANDATE_REGIONAL, eff.trust_region_pos, eff.trust_region_neg),
     ):
-        cells = standard & (eff.mandator == code)
+        cells = mandator == code
         if cells.any():
-            neg += np.where(cells, 1.0 - funded, 0.0).sum(axis=1)
-            pos += np.where(cells, funded, 0.0).sum(axis=1)
+            neg += np.bincount(ri[cells], weights=1.0 - funded[cells], minlength=n)
+            pos += np.bincount(ri[cells], weights=funded[cells], minlength=n)
 
 
 def settle_grants(
-    model: EGovModel, standard: np.ndarray, base: np.ndarray, order: np.ndarray
+    model: EGovModel,
+    ri: np.ndarray,
+    bi: np.ndarray,
+    standard: np.ndarray,
+    base: np.ndarray,
+    order: np.ndarray,
 ) -> np.ndarray:
-    """Pay grant offers to starters in the quarter's random order until pools run dry.
+    """Pay grant offers to starting cells in the quarter's random order until pools run dry.
 
+    A municipality applies for all its started standard cells at once; applications
+    are taken in the quarter's random municipal order and paid while the pool lasts.
     Grants never exceed the project's cost after cuts (``base``). Starters refused by
     an empty pool had counted on the grant: a broken funding promise, booked as a
     negative experience with the paying level.
     """
     st, eff, tp = model.state, model.effects, model.params.trust
-    granted = np.zeros(standard.shape)
-    rows = order[standard[order].any(axis=1)]
+    granted = np.zeros(ri.size)
+    if not eff.grant_offers or not standard.any():
+        return granted
+    rank = np.empty(st.n, dtype=np.int64)
+    rank[order] = np.arange(st.n)
+    applicants, slot = np.unique(rank[ri], return_inverse=True)  # ascending random rank
+    rows = order[applicants]
     for offer in eff.grant_offers:
-        ask = np.where(standard, offer.share * st.gross_cost, 0.0)
+        ask = np.where(standard, offer.share[ri, bi] * st.gross_cost[ri, bi], 0.0)
         ask = np.minimum(ask, np.maximum(base - granted, 0.0))
-        asked = ask[rows].sum(axis=1)
+        asked = np.bincount(slot, weights=ask, minlength=applicants.size)
         if not asked.any():
             continue
         ok = np.cumsum(asked) <= offer.pool.remaining
         paid = asked[ok].sum()
-        granted[rows[ok]] += ask[rows[ok]]
+        granted += np.where(ok[slot], ask, 0.0)
         refused = rows[~ok & (asked > 0)]
         offer.pool.remaining -= paid
         offer.pool.paid += paid
@@ -275,7 +321,7 @@ def settle_grants(
             eff.trust_central_neg[refused] += 1.0
         else:
             eff.trust_region_neg[refused] += 1.0
-            eff.trust_region_pos[rows[ok]] += tp.grant_weight
+            eff.trust_region_pos[rows[ok & (asked > 0)]] += tp.grant_weight
     return granted
 
 
@@ -295,6 +341,15 @@ def pay_running(model: EGovModel) -> None:
     if cost.sum() > 0:
         model.ledger.allocate("municipal", float(cost.sum()))
     _spend_municipal(model, cost, "running")
+
+
+def _spend_cells(
+    model: EGovModel, ri: np.ndarray, bi: np.ndarray, amounts: np.ndarray, category: str
+) -> None:
+    total = float(amounts.sum())
+    if total > 0:
+        model.state.spent[ri, bi] += amounts
+        model.ledger.spend("municipal", total, category)
 
 
 def _spend_municipal(model: EGovModel, amounts: np.ndarray, category: str) -> None:

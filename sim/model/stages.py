@@ -115,7 +115,7 @@ def trust_stage(model: EGovModel) -> None:
             tp.regional_central_init,
             tp,
         )
-    success = model.neighbour_share(st.status == ADOPTED)
+    success = model.peer_adoption()
     failure = model.neighbour_share(st.status == FAILED)
     champions = model.neighbour_share((st.role == ENTREPRENEUR)[:, None])
     push = eff.belief_push + model.params.leadership.entrepreneur_belief_push * champions

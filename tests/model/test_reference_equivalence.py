@@ -160,43 +160,17 @@ def test_drawn_starts_have_the_same_distribution():
 class NaiveEGovModel(EGovModel):
     """EGovModel whose municipal choice probabilities come from the per-agent reference.
 
-    The model has no hook for its decision kernel, so the least invasive override is
-    used: while a NaiveEGovModel decides, ``municipal.decide`` runs unchanged except
-    that ``dk.choice_probabilities`` is answered by ``reference_probabilities``. The
-    budget constraint, costs and everything else stay the production code.
+    Uses the model's decision hook (``EGovModel.choice_probabilities``): the reference
+    loops over every agent and block, and the candidate rows are taken from its
+    result. The budget constraint, costs and everything else stay the production code.
     """
 
     reference_calls = 0
 
-
-class _ReferenceKernels:
-    """Stand-in for the ``decisions`` module inside ``municipal``, bound to one model."""
-
-    def __init__(self, model: EGovModel):
-        self._model = model
-
-    def __getattr__(self, name):
-        return getattr(dk, name)
-
-    def choice_probabilities(self, *args, **kwargs):
-        self._model.reference_calls += 1
-        p_std, p_loc = reference_probabilities(self._model)
-        return np.array(p_std, dtype=float), np.array(p_loc, dtype=float)
-
-
-@pytest.fixture
-def naive_hook(monkeypatch):
-    """Route NaiveEGovModel decisions through the reference; others are untouched."""
-    original = municipal.decide
-
-    def decide(model, u, block_order):
-        if not isinstance(model, NaiveEGovModel):
-            return original(model, u, block_order)
-        with monkeypatch.context() as m:
-            m.setattr(municipal, "dk", _ReferenceKernels(model))
-            return original(model, u, block_order)
-
-    monkeypatch.setattr(municipal, "decide", decide)
+    def choice_probabilities(self, rows, v_std, v_loc, can_std, can_loc):
+        self.reference_calls += 1
+        p_std, p_loc = reference_probabilities(self)
+        return np.asarray(p_std, dtype=float)[rows], np.asarray(p_loc, dtype=float)[rows]
 
 
 def fresh(seed: np.random.SeedSequence) -> np.random.SeedSequence:
@@ -229,7 +203,6 @@ def outcomes(cls: type[EGovModel], seed, n_quarters: int) -> dict[str, float]:
 
 
 @pytest.mark.slow
-@pytest.mark.usefixtures("naive_hook")
 def test_naive_model_matches_production_in_distribution():
     """Production and naive models over independent seeds: KS on three outcomes."""
     n_quarters = 32
