@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.model.decisions import annuity
 from sim.model.dynamics import overrun
+from sim.model.fastmath import clip
 from sim.model.state import beta_draw
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ def election(gov: CentralGovernment) -> None:
     cp = model.params.central
     gov.priority = float(beta_draw(rng, cp.priority_mean, cp.priority_concentration, 1)[0])
     new_sponsor = rng.random() < model.params.leadership.turnover
-    draw = float(np.clip(cp.leadership + rng.normal(0.0, cp.sponsor_noise), 0, 1))
+    draw = float(clip(cp.leadership + rng.normal(0.0, cp.sponsor_noise), 0, 1))
     if new_sponsor:
         gov.leadership = draw
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model.blocks import Catalogue
+from sim.model.fastmath import clip
 from sim.model.params import DecisionParams
 
 WAIT, STANDARD, LOCAL_BUILD = 0, 1, 2
@@ -85,7 +86,7 @@ def annuity(years: float, rate: float) -> float:
 
 def network_factor(coverage: np.ndarray, exponent: np.ndarray, floor: float) -> np.ndarray:
     """Benefit share realised when ``coverage`` of the population is connected."""
-    return floor + (1.0 - floor) * np.clip(coverage, 0.0, 1.0) ** exponent
+    return floor + (1.0 - floor) * clip(coverage, 0.0, 1.0) ** exponent
 
 
 @dataclass
@@ -140,7 +141,7 @@ def standard_value(
     benefit = (1.0 - risk) * yearly * pv
     running = blocks.running[None, :] * inp.population[:, None] * pv
     gross = np.maximum(inp.gross_cost, 1.0)
-    net_cost = gross * np.clip(1.0 - inp.cost_cut - inp.grant, 0.0, 1.0)
+    net_cost = gross * clip(1.0 - inp.cost_cut - inp.grant, 0.0, 1.0)
     if migrating is not None and migrating.any():
         local_yearly = local_yearly_benefit(inp, blocks, dp)
         benefit = benefit - np.where(migrating, local_yearly * pv, 0.0)
@@ -166,10 +167,10 @@ def local_value(
     """
     pv = annuity(dp.horizon_years, dp.discount_rate)
     gross = np.maximum(inp.gross_cost, 1.0)
-    risk = np.clip(inp.fail_prob * (1.0 - inp.risk_cut[:, None]), 0.0, 0.95)
+    risk = clip(inp.fail_prob * (1.0 - inp.risk_cut[:, None]), 0.0, 0.95)
     benefit = (1.0 - risk) * local_yearly_benefit(inp, blocks, dp) * pv
     running = dp.local_cost_factor * blocks.running[None, :] * inp.population[:, None] * pv
-    cost = dp.local_cost_factor * gross * np.clip(1.0 - inp.cost_cut, 0.0, 1.0)
+    cost = dp.local_cost_factor * gross * clip(1.0 - inp.cost_cut, 0.0, 1.0)
     return (benefit - running - cost) / gross + common_terms(inp), cost
 
 
@@ -187,7 +188,7 @@ def local_yearly_benefit(inp: ValueInputs, blocks: BlockArrays, dp: DecisionPara
 def perceived_risk(inp: ValueInputs, dp: DecisionParams) -> np.ndarray:
     """Failure risk as perceived: inflated by distrust, cut by a guardian angel."""
     inflation = 1.0 + dp.risk_inflation * (1.0 - as_cells(inp.trust_owner))
-    return np.clip(inp.fail_prob * inflation * (1.0 - inp.risk_cut[:, None]), 0.0, 0.95)
+    return clip(inp.fail_prob * inflation * (1.0 - inp.risk_cut[:, None]), 0.0, 0.95)
 
 
 def as_cells(values: np.ndarray) -> np.ndarray:

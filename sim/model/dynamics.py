@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.fastmath import clip
 from sim.model.params import CitizenParams, ImplementationParams, TrustParams
 
 
@@ -25,11 +26,11 @@ def overrun(u: np.ndarray, ip: ImplementationParams) -> np.ndarray:
     near +45% with ~17% of projects above +200% (McKinsey/Oxford).
     """
     p = ip.overrun_tail_probability
-    tail_u = np.clip(u / p, 1e-12, 1.0) if p > 0 else np.ones_like(u)
+    tail_u = clip(u / p, 1e-12, 1.0) if p > 0 else np.ones_like(u)
     tail = np.minimum(
         ip.overrun_tail_min * tail_u ** (-1.0 / ip.overrun_tail_alpha), ip.overrun_cap
     )
-    body_u = np.clip((u - p) / (1.0 - p), 1e-12, 1.0 - 1e-12) if p < 1 else np.full_like(u, 0.5)
+    body_u = clip((u - p) / (1.0 - p), 1e-12, 1.0 - 1e-12) if p < 1 else np.full_like(u, 0.5)
     z = np.log(body_u / (1.0 - body_u)) * (np.sqrt(3.0) / np.pi)
     body = np.maximum(ip.overrun_body_mean + ip.overrun_body_sd * z, ip.overrun_floor)
     return np.where(u < p, tail, body)
@@ -42,7 +43,7 @@ def progress(u: np.ndarray, capacity: np.ndarray, ip: ImplementationParams):
     uniform on the cells that advanced, so the success-or-failure draw of a
     finishing implementation needs no second random number.
     """
-    slip = ip.slip_probability * (1.0 - np.clip(capacity, 0.0, 1.0))
+    slip = ip.slip_probability * (1.0 - clip(capacity, 0.0, 1.0))
     advanced = u >= slip
     u_next = np.where(advanced, (u - slip) / np.maximum(1.0 - slip, 1e-12), 1.0)
     return advanced, u_next
@@ -52,13 +53,13 @@ def failure_probability(
     base: np.ndarray, capacity: np.ndarray, support: np.ndarray, ip: ImplementationParams
 ) -> np.ndarray:
     """Chance an implementation ends 'red': higher with low capacity, lower with support."""
-    cap = np.clip(capacity, 0.0, 1.0)
+    cap = clip(capacity, 0.0, 1.0)
     p = (
         base
         * (1.0 + ip.fail_capacity_effect * (1.0 - cap))
-        * (1.0 - ip.support_failure_cut * np.clip(support, 0, 1))
+        * (1.0 - ip.support_failure_cut * clip(support, 0, 1))
     )
-    return np.clip(p, 0.0, 0.95)
+    return clip(p, 0.0, 0.95)
 
 
 def update_trust(
@@ -78,7 +79,7 @@ def update_trust(
     loss = 1.0 - np.exp(-tp.gain_rate * tp.loss_ratio * neg)
     t = trust + gain * (1.0 - trust) - loss * trust
     t = t + tp.decay * (baseline - t)
-    return np.clip(t, 0.0, 1.0)
+    return clip(t, 0.0, 1.0)
 
 
 def update_beliefs(
@@ -95,10 +96,10 @@ def update_beliefs(
     """
     seen = success_share + failure_share
     observed = np.divide(success_share, seen, out=np.zeros_like(seen), where=seen > 0)
-    weight = learning * np.clip(seen, 0.0, 1.0)
+    weight = learning * clip(seen, 0.0, 1.0)
     b = belief + weight * (observed - belief)
     b = b + push * (1.0 - b)
-    return np.clip(b, 0.0, 1.0)
+    return clip(b, 0.0, 1.0)
 
 
 def bass_takeup(
@@ -109,7 +110,7 @@ def bass_takeup(
     Only cells where the block is in operation grow; elsewhere take-up decays to
     zero (a failed or dropped service loses its users).
     """
-    ceil = np.clip(ceiling, 1e-6, 1.0)
+    ceil = clip(ceiling, 1e-6, 1.0)
     rate = (cp.bass_p + cp.bass_q * takeup / ceil) / 4.0
-    grown = takeup + np.clip(rate, 0.0, 1.0) * np.clip(ceil - takeup, 0.0, None)
+    grown = takeup + clip(rate, 0.0, 1.0) * clip(ceil - takeup, 0.0, None)
     return np.where(active, np.minimum(grown, ceil), takeup * (1.0 - cp.takeup_loss_on_stop))

@@ -9,6 +9,7 @@ declarations, which is why no module keeps its own magic numbers.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -80,7 +81,9 @@ def _type_name(tp: Any) -> str:
     return getattr(tp, "__name__", str(tp))
 
 
+@functools.cache
 def _resolved_types(cls: type) -> dict[str, Any]:
+    # Resolving string annotations is slow (it compiles them); once per class is enough.
     return typing.get_type_hints(cls)
 
 

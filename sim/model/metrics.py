@@ -15,6 +15,7 @@ import numpy as np
 
 from sim.model.blocks import Catalogue
 from sim.model.central import LIVE
+from sim.model.fastmath import mean
 from sim.model.state import ADOPTED, IMPLEMENTING
 
 if TYPE_CHECKING:
@@ -98,28 +99,28 @@ def compute(model: EGovModel) -> dict[str, float]:
     w = pop / pop.sum()
     adopted = st.status == ADOPTED
     out: dict[str, float] = {
-        "adoption_mun": float(adopted.mean()),
-        "adoption_pop": float((w @ adopted).mean()),
-        "adoption_regional": float((model.rstate.status == ADOPTED).mean())
+        "adoption_mun": float(mean(adopted)),
+        "adoption_pop": float(mean(w @ adopted)),
+        "adoption_regional": float(mean(model.rstate.status == ADOPTED))
         if model.rstate.n
         else np.nan,
-        "platforms_live": float((model.central.platform == LIVE).mean()),
-        "implementing": float((st.status == IMPLEMENTING).mean()),
+        "platforms_live": float(mean(model.central.platform == LIVE)),
+        "implementing": float(mean(st.status == IMPLEMENTING)),
         "failed_now": float((st.failed_at == model.quarter).sum()),
-        "fragmentation": float(st.local.mean()),
-        "takeup": float((w @ st.takeup).mean()),
+        "fragmentation": float(mean(st.local)),
+        "takeup": float(mean(w @ st.takeup)),
         "once_only": float(w @ adopted[:, model.blocks.once_only].all(axis=1)),
-        "trust_mc": float(st.trust_central.mean()),
-        "trust_mr": float(st.trust_region.mean()) if model.rstate.n else np.nan,
-        "trust_rc": float(model.rstate.trust_central.mean()) if model.rstate.n else np.nan,
+        "trust_mc": float(mean(st.trust_central)),
+        "trust_mr": float(mean(st.trust_region)) if model.rstate.n else np.nan,
+        "trust_rc": float(mean(model.rstate.trust_central)) if model.rstate.n else np.nan,
         "credibility": float(model.central.credibility),
     }
     out.update(_inequality(model, adopted))
     out.update(_money(model))
     per_block = {
-        "adoption_mun": adopted.mean(axis=0),
+        "adoption_mun": mean(adopted, axis=0),
         "adoption_pop": w @ adopted,
-        "local": st.local.mean(axis=0),
+        "local": mean(st.local, axis=0),
         "takeup": w @ st.takeup,
     }
     for name, values in per_block.items():
@@ -130,13 +131,13 @@ def compute(model: EGovModel) -> dict[str, float]:
 def _inequality(model: EGovModel, adopted: np.ndarray) -> dict[str, float]:
     st = model.state
     mat = maturity(model)
-    out = {f"maturity_{s}": float((mat == s).mean()) for s in range(1, N_STAGES + 1)}
-    out["maturity_mean"] = float(mat.mean())
+    out = {f"maturity_{s}": float(mean(mat == s)) for s in range(1, N_STAGES + 1)}
+    out["maturity_mean"] = float(mean(mat))
     out["gini_maturity"] = gini(mat)
-    share = adopted.mean(axis=1)
+    share = mean(adopted, axis=1)
     large, small = st.size_class >= 3, st.size_class <= 1
     out["size_gap"] = (
-        float(share[large].mean() - share[small].mean()) if large.any() and small.any() else np.nan
+        float(mean(share[large]) - mean(share[small])) if large.any() and small.any() else np.nan
     )
     if model.rstate.n > 1:
         sums = np.bincount(st.region, weights=share * st.population, minlength=model.rstate.n)

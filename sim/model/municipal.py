@@ -16,6 +16,7 @@ import numpy as np
 from sim.model import decisions as dk
 from sim.model.dynamics import failure_probability, overrun, progress
 from sim.model.effects import MANDATE_CENTRAL, MANDATE_REGIONAL
+from sim.model.fastmath import clip
 from sim.model.state import (
     ADOPTED,
     ENTREPRENEUR,
@@ -64,7 +65,7 @@ def support_at(model: EGovModel, ri: np.ndarray, bi: np.ndarray) -> np.ndarray:
     """Implementation support of cells (ri, bi): instruments plus centre membership."""
     st = model.state
     centre = st.centre_member[ri] * model.params.regional.centre_support
-    return np.clip(model.effects.support[ri, bi] + centre, 0.0, 1.0)
+    return clip(model.effects.support[ri, bi] + centre, 0.0, 1.0)
 
 
 def capacity_at(model: EGovModel, ri: np.ndarray, support: np.ndarray) -> np.ndarray:
@@ -72,7 +73,7 @@ def capacity_at(model: EGovModel, ri: np.ndarray, support: np.ndarray) -> np.nda
     st, rp, ip = model.state, model.params.regional, model.params.implementation
     staff = st.capacity[ri] + st.centre_member[ri] * rp.centre_capacity
     own = staff / (staff + ip.capacity_half)
-    return np.clip(own + ip.support_capacity * support, 0.0, 1.0)
+    return clip(own + ip.support_capacity * support, 0.0, 1.0)
 
 
 def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
@@ -148,7 +149,7 @@ def decision_inputs(model: EGovModel, rows: np.ndarray | None = None) -> dk.Valu
     trust = np.where(central_owned, st.trust_central[idx, None], st.trust_region[idx, None])
     cap = model.params.implementation.cost_cut_cap
     member = st.centre_member[idx, None]
-    cut = np.clip(eff.cost_cut[idx] + member * rp.centre_cost_cut, 0.0, cap)
+    cut = clip(eff.cost_cut[idx] + member * rp.centre_cost_cut, 0.0, cap)
     gross = st.gross_cost[idx]
     return dk.ValueInputs(
         population=st.population[idx],
@@ -234,7 +235,7 @@ def begin_implementations(
     ri = starts["rows"][sub_r]
     local = starts["local"][sub_r, bi]
     gross = st.gross_cost[ri, bi]
-    base = gross * np.clip(1.0 - starts["cut"][sub_r, bi], 0.0, 1.0)
+    base = gross * clip(1.0 - starts["cut"][sub_r, bi], 0.0, 1.0)
     base = np.where(local, dp.local_cost_factor * base, base)
     migrating = ~local & (st.status[ri, bi] == LOCAL)
     base = base + np.where(migrating, dp.migration_cost_share * gross, 0.0)
@@ -254,7 +255,7 @@ def begin_implementations(
     st.mandated[ri, bi] = mandator
     st.granted[ri, bi] = granted
     st.grant_unspent[ri, bi] = granted
-    funded = np.clip(np.divide(granted, base, out=np.zeros_like(base), where=base > 0), 0.0, 1.0)
+    funded = clip(np.divide(granted, base, out=np.zeros_like(base), where=base > 0), 0.0, 1.0)
     book_mandate_trust(model, ri, mandator, funded)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from sim.model.blocks import Catalogue
 from sim.model.country import Country, size_class
+from sim.model.fastmath import clip
 from sim.model.params import ModelParams
 
 # Block status codes (int8). The order matters only for readability.
@@ -31,7 +32,7 @@ ROLE_NAMES = ("fellow traveller", "public entrepreneur", "laggard")
 
 def beta_draw(rng: np.random.Generator, mean: np.ndarray | float, conc: float, size: int):
     """Beta draws parameterised by mean and concentration (mean clipped into (0, 1))."""
-    m = np.clip(mean, 1e-3, 1 - 1e-3)
+    m = clip(mean, 1e-3, 1 - 1e-3)
     return rng.beta(m * conc, (1 - m) * conc, size=size)
 
 
@@ -44,7 +45,7 @@ def effective_population(pop: np.ndarray, breaks: tuple[float, ...], rates: tupl
     edges = np.concatenate([[0.0], np.asarray(breaks, float), [np.inf]])
     eff = np.zeros_like(pop, dtype=float)
     for k, rate in enumerate(rates):
-        eff += rate * np.clip(pop - edges[k], 0.0, edges[k + 1] - edges[k])
+        eff += rate * clip(pop - edges[k], 0.0, edges[k + 1] - edges[k])
     return eff
 
 
@@ -131,7 +132,7 @@ def init_municipal_state(
     trust_c = beta_draw(rng, tp.municipal_central_init, tp.init_concentration, m)
     trust_r = beta_draw(rng, tp.municipal_regional_init, tp.init_concentration, m)
     cp = params.citizens
-    skills = np.clip(
+    skills = clip(
         cp.skills_mean - cp.rural_penalty * (rural - 0.5) + rng.normal(0, cp.skills_noise, m),
         0.05,
         0.99,
@@ -185,8 +186,8 @@ def draw_roles(params: ModelParams, rural: np.ndarray, rng: np.random.Generator)
     lp = params.leadership
     m = rural.size
     tilt = np.exp(lp.size_leadership * (0.5 - rural) * 2)
-    p_ent = np.clip(lp.entrepreneur_share * tilt / tilt.mean(), 0, 1)
-    p_lag = np.clip(lp.laggard_share / tilt * (1 / (1 / tilt).mean()), 0, 1)
+    p_ent = clip(lp.entrepreneur_share * tilt / tilt.mean(), 0, 1)
+    p_lag = clip(lp.laggard_share / tilt * (1 / (1 / tilt).mean()), 0, 1)
     u = rng.random(m)
     role = np.full(m, FELLOW, dtype=np.int8)
     role[u < p_ent] = ENTREPRENEUR
