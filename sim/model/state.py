@@ -105,38 +105,40 @@ class MunicipalState:
         return (self.status == ADOPTED) | self.local
 
 
+def draw_attributes(
+    params: ModelParams, pop: np.ndarray, rural: np.ndarray, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
+    """Attributes no data gives, from documented distributions (MODEL.md §5).
+
+    The draw order is part of the model's definition: changing it changes every run.
+    """
+    m, bud, lp, tp, cp = pop.size, params.budget, params.leadership, params.trust, params.citizens
+    noise = rng.lognormal(-0.5 * bud.ict_dispersion**2, bud.ict_dispersion, m)
+    out = {"ict_budget": bud.ict_per_capita * pop * noise}
+    out["priority"] = beta_draw(rng, bud.priority_mean, bud.priority_concentration, m)
+    autonomy_mean = lp.autonomy_small + (lp.autonomy_large - lp.autonomy_small) * (1 - rural)
+    out["autonomy"] = beta_draw(rng, autonomy_mean, lp.autonomy_concentration, m)
+    out["role"] = draw_roles(params, rural, rng)
+    out["guardian"] = rng.random(m) < lp.guardian_share
+    out["trust_central"] = beta_draw(rng, tp.municipal_central_init, tp.init_concentration, m)
+    out["trust_region"] = beta_draw(rng, tp.municipal_regional_init, tp.init_concentration, m)
+    skills = cp.skills_mean - cp.rural_penalty * (rural - 0.5) + rng.normal(0, cp.skills_noise, m)
+    out["skills"] = clip(skills, 0.05, 0.99)
+    return out
+
+
 def init_municipal_state(
     country: Country, catalogue: Catalogue, params: ModelParams, rng: np.random.Generator
 ) -> MunicipalState:
-    """Draw initial municipal attributes from the documented distributions."""
+    """Initial municipal state: data from the country, the rest drawn (``draw_attributes``)."""
     m, b = country.n_municipalities, len(catalogue)
     pop = country.population.astype(float)
     logp = np.log(pop)
     span = max(logp.max() - logp.min(), 1e-9)
     rural = 1.0 - (logp - logp.min()) / span
-    imp = params.implementation
+    imp, bud = params.implementation, params.budget
     capacity = imp.capacity_per_1000 * (pop / 1000.0) ** imp.capacity_exponent
-    bud = params.budget
-    ict = (
-        bud.ict_per_capita
-        * pop
-        * rng.lognormal(-0.5 * bud.ict_dispersion**2, bud.ict_dispersion, m)
-    )
-    priority = beta_draw(rng, bud.priority_mean, bud.priority_concentration, m)
-    lp = params.leadership
-    autonomy_mean = lp.autonomy_small + (lp.autonomy_large - lp.autonomy_small) * (1 - rural)
-    autonomy = beta_draw(rng, autonomy_mean, lp.autonomy_concentration, m)
-    role = draw_roles(params, rural, rng)
-    guardian = rng.random(m) < params.leadership.guardian_share
-    tp = params.trust
-    trust_c = beta_draw(rng, tp.municipal_central_init, tp.init_concentration, m)
-    trust_r = beta_draw(rng, tp.municipal_regional_init, tp.init_concentration, m)
-    cp = params.citizens
-    skills = clip(
-        cp.skills_mean - cp.rural_penalty * (rural - 0.5) + rng.normal(0, cp.skills_noise, m),
-        0.05,
-        0.99,
-    )
+    drawn = draw_attributes(params, pop, rural, rng)
     eff_pop = effective_population(pop, bud.scale_breaks, bud.scale_rates)
     fixed = np.array([blk.integration_fixed for blk in catalogue])
     per_cap = np.array([blk.integration_per_capita for blk in catalogue])
@@ -151,15 +153,15 @@ def init_municipal_state(
         rurality=rural,
         capacity=capacity,
         capacity_index=capacity / (capacity + imp.capacity_half),
-        ict_budget=ict,
+        ict_budget=drawn["ict_budget"],
         free_budget=np.zeros(m),
-        priority=priority,
-        autonomy=autonomy,
-        role=role,
-        guardian=guardian,
-        trust_central=trust_c,
-        trust_region=trust_r,
-        skills=skills,
+        priority=drawn["priority"],
+        autonomy=drawn["autonomy"],
+        role=drawn["role"],
+        guardian=drawn["guardian"],
+        trust_central=drawn["trust_central"],
+        trust_region=drawn["trust_region"],
+        skills=drawn["skills"],
         centre_member=np.zeros(m, dtype=bool),
         gross_cost=gross,
         status=np.zeros((m, b), dtype=np.int8),
