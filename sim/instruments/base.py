@@ -103,9 +103,19 @@ def instrument_class(name: str) -> type[Instrument]:
 
 
 def _load_builtin() -> None:
-    # Importing the families registers them; kept lazy to avoid an import cycle.
-    import sim.instruments.financial  # noqa: F401
-    import sim.instruments.legislation  # noqa: F401
+    """Import every module of this package: importing a family registers its tools.
+
+    Discovery keeps the registry open for extension (a new module is enough) and is
+    lazy to avoid an import cycle with the model.
+    """
+    import importlib
+    import pkgutil
+
+    import sim.instruments as package
+
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name != "base":
+            importlib.import_module(f"{package.__name__}.{info.name}")
 
 
 class Instrument:

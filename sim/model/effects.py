@@ -62,6 +62,7 @@ class Effects:
     region_mandated: np.ndarray = field(init=False)  # (R, B) bool
     cost_cut: np.ndarray = field(init=False)  # (M, B) share of integration cost saved
     support: np.ndarray = field(init=False)  # (M, B) implementation support in [0, 1]
+    extra_failure: np.ndarray = field(init=False)  # (M, B) failure probability added (lock-in)
     belief_push: np.ndarray = field(init=False)  # (M, B) per-quarter belief gain
     priority_push: np.ndarray = field(init=False)  # (M,) per-quarter priority gain
     trust_central_pos: np.ndarray = field(init=False)  # (M,) positive experiences with central
@@ -81,6 +82,7 @@ class Effects:
         self.region_mandated = np.zeros((r, b), dtype=bool)
         self.cost_cut = np.zeros((m, b))
         self.support = np.zeros((m, b))
+        self.extra_failure = np.zeros((m, b))
         self.belief_push = np.zeros((m, b))
         self.priority_push = np.zeros(m)
         self.trust_central_pos = np.zeros(m)

@@ -98,6 +98,7 @@ def progress_implementations(model: EGovModel, u: np.ndarray) -> None:
     unspent = st.grant_unspent[ri, bi]
     st.grant_unspent[ri, bi] = unspent - np.minimum(pay, unspent)
     p_fail = failure_probability(model.blocks.failure[bi], cap, support, ip)
+    p_fail = clip(p_fail + model.effects.extra_failure[ri, bi], 0.0, 0.95)
     failed = done & (u_fail < p_fail)
     settle_finished(model, ri[done], bi[done], failed[done])
 
