@@ -1,4 +1,4 @@
-"""The ``egov-sim`` command line: ``run`` and ``validate`` scenario files.
+"""The ``egov-sim`` command line: ``run``, ``validate``, ``instruments``, ``scenarios``.
 
 The CLI is a thin face over ``sim.experiments`` and ``sim.analysis``: it parses,
 calls them and prints. Heavy imports (Mesa, pandas) happen inside the commands, so
@@ -87,7 +87,28 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("scenarios", nargs="+", metavar="SCENARIO.toml", type=Path, help=FILES_HELP)
     _add_overrides(val)
     val.set_defaults(func=cmd_validate)
+    ins = sub.add_parser("instruments", help="list every instrument with its parameters")
+    ins.set_defaults(func=cmd_instruments)
+    scs = sub.add_parser("scenarios", help="list the shipped scenarios with their description")
+    scs.add_argument("--dir", type=Path, default=None, help="folder of scenario files")
+    scs.set_defaults(func=cmd_scenarios)
     return parser
+
+
+def cmd_instruments(args: argparse.Namespace) -> int:
+    """Print the instrument registry (formality order) with parameters."""
+    from sim.listings import instruments_text
+
+    print(instruments_text())
+    return 0
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    """Print one line per scenario file: name, description, path."""
+    from sim.listings import scenarios_text
+
+    print(scenarios_text(args.dir))
+    return 0
 
 
 def _add_overrides(parser: argparse.ArgumentParser) -> None:

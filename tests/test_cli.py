@@ -145,3 +145,25 @@ def test_missing_file_exits_2(tmp_path, capsys):
 def test_set_without_equals_exits_2(tmp_path, capsys):
     assert main(["validate", str(_scenario(tmp_path)), "--set", "time.n_quarters"]) == 2
     assert "KEY=VALUE" in capsys.readouterr().err
+
+
+def test_instruments_lists_every_registered_instrument(capsys):
+    from sim.instruments.base import REGISTRY, instrument_class
+
+    instrument_class("legislation")
+    assert main(["instruments"]) == 0
+    out = capsys.readouterr().out
+    for name, cls in REGISTRY.items():
+        assert f"{name}  (formality rank {cls.formality_rank}" in out
+    assert "deadline" in out and "share" in out  # own parameters are listed
+    listed = sorted(REGISTRY, key=lambda n: out.index(f"\n{n}  ("))
+    ranks = [REGISTRY[n].formality_rank for n in listed]
+    assert ranks == sorted(ranks)  # from the most to the least formal
+
+
+def test_scenarios_lists_shipped_files_with_descriptions(capsys):
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    for path in sorted((ROOT / "scenarios").glob("*.toml")):
+        assert path.stem in out
+    assert "Denmark, no instruments" in out
