@@ -100,3 +100,12 @@ def test_every_output_is_documented(text):
 def test_odd_sections_in_order(text):
     heads = re.findall(r"^## (\d+)\. ", text, flags=re.MULTILINE)
     assert heads == [str(i) for i in range(1, 13)]
+
+
+def test_instruments_reference_is_generated_from_the_registry():
+    """docs/instruments.md equals what the registry renders (no drift)."""
+    from sim import docs_instruments
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "instruments.md"
+    assert path.read_text(encoding="utf-8") == docs_instruments.render()
+    assert docs_instruments.main(["--check", str(path)]) == 0
