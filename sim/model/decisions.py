@@ -157,13 +157,17 @@ def standard_value(
 
 
 def local_value(
-    inp: ValueInputs, blocks: BlockArrays, dp: DecisionParams
+    inp: ValueInputs, blocks: BlockArrays, dp: DecisionParams, standard_set: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Value index and cost of building a local non-standard solution.
 
     A local solution needs no trust in another level and keeps the service visible,
     but it costs more, earns only part of the benefit, and none of the network
-    benefit (fragmentation). Grants and instrument pressure target the standard.
+    benefit (fragmentation). Grants target the standard only. Instrument pressure
+    (an obligation to have the service) also counts for a local build where no
+    interoperability standard is set (``standard_set``, (B,) bool): without a common
+    standard any working solution complies, which is how a mandate without
+    standards fragments (Germany's OZG, MODEL.md P5).
     """
     pv = annuity(dp.horizon_years, dp.discount_rate)
     gross = np.maximum(inp.gross_cost, 1.0)
@@ -171,7 +175,8 @@ def local_value(
     benefit = (1.0 - risk) * local_yearly_benefit(inp, blocks, dp) * pv
     running = dp.local_cost_factor * blocks.running[None, :] * inp.population[:, None] * pv
     cost = dp.local_cost_factor * gross * clip(1.0 - inp.cost_cut, 0.0, 1.0)
-    return (benefit - running - cost) / gross + common_terms(inp), cost
+    pressure = np.where(standard_set[None, :], 0.0, inp.pressure)
+    return (benefit - running - cost) / gross + common_terms(inp) + pressure, cost
 
 
 def local_yearly_benefit(inp: ValueInputs, blocks: BlockArrays, dp: DecisionParams) -> np.ndarray:

@@ -205,7 +205,7 @@ def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dict[str
         return {"rows": rows, "started": empty, "local": empty, "cut": np.zeros(empty.shape)}
     inp = decision_inputs(model, rows)
     v_std, cost_std = dk.standard_value(inp, model.blocks, dp, migrating=st.status[rows] == LOCAL)
-    v_loc, cost_loc = dk.local_value(inp, model.blocks, dp)
+    v_loc, cost_loc = dk.local_value(inp, model.blocks, dp, model.standard_set())
     p_std, p_loc = model.choice_probabilities(rows, v_std, v_loc, can_std[rows], can_loc[rows])
     choice = dk.draw_choices(p_std, p_loc, u[rows])
     cost = np.where(choice == dk.LOCAL_BUILD, cost_loc, cost_std)

@@ -159,12 +159,15 @@ def cell_probabilities(model, mun: Municipality, b: int, ctx: dict) -> tuple[flo
         + float(eff.pressure[i, b])
     )
 
-    # Local non-standard solution: no trust needed, no grants, no pressure.
+    # Local non-standard solution: no trust needed, no grants; pressure only counts
+    # where no interoperability standard is set (any working solution complies).
     risk_loc = clip(fail * (1.0 - risk_cut), 0.0, 0.95)
     benefit_loc = (1.0 - risk_loc) * local_yearly * pv
     running_loc = dp.local_cost_factor * blk.running_per_capita * pop * pv
     cost_loc = dp.local_cost_factor * gross * clip(1.0 - cut, 0.0, 1.0)
     v_loc = (benefit_loc - running_loc - cost_loc) / gross + common
+    if not bool(model.standard_set()[b]):
+        v_loc += float(eff.pressure[i, b])
 
     # Multinomial logit over the available options, thinned by the review hazard.
     s = dp.logit_scale

@@ -58,11 +58,35 @@ def test_unfunded_mandate_lowers_trust_in_central():
     assert (d < 0).sum() >= 7
 
 
+def standardised() -> dict:
+    """Catalogue with interoperability standards fixed for the mandated blocks.
+
+    With standards set only the standard block complies, so every mandated start is
+    a standard one and its funding is what the trust kernel sees.
+    """
+    cat = load_catalogue()
+    return {"catalogue": cat.with_overrides({k: {"standard_set_at_start": True} for k in MANDATED})}
+
+
 def test_funding_removes_the_trust_cost_of_a_mandate():
-    funded = paired("trust_mc", lambda: {"instruments": mandate(True)}, lambda: {})
-    unfunded = paired("trust_mc", lambda: {"instruments": mandate(False)}, lambda: {})
+    funded = paired(
+        "trust_mc", lambda: standardised() | {"instruments": mandate(True)}, standardised
+    )
+    unfunded = paired(
+        "trust_mc", lambda: standardised() | {"instruments": mandate(False)}, standardised
+    )
     assert funded.mean() > unfunded.mean() + 0.04
     assert funded.mean() > -0.02
+
+
+def test_mandate_without_standards_fragments():
+    """Without a common standard any working solution complies: local builds spread (P5)."""
+    loose = paired("fragmentation", lambda: {"instruments": mandate(False)}, lambda: {})
+    strict = paired(
+        "fragmentation", lambda: standardised() | {"instruments": mandate(False)}, standardised
+    )
+    assert loose.mean() > 0.02
+    assert strict.mean() < loose.mean() - 0.02
 
 
 def test_higher_spillover_share_slows_voluntary_adoption():

@@ -50,7 +50,7 @@ def vectorised_probabilities(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
     inp = municipal.decision_inputs(model)
     can_std, can_loc = municipal.options(model)
     v_std, _ = dk.standard_value(inp, model.blocks, dp, migrating=st.status == LOCAL)
-    v_loc, _ = dk.local_value(inp, model.blocks, dp)
+    v_loc, _ = dk.local_value(inp, model.blocks, dp, model.standard_set())
     return dk.choice_probabilities(v_std, v_loc, can_std, can_loc, dp.consider_hazard, dp)
 
 
