@@ -103,11 +103,11 @@ BAD_FILES = {
     ),
     "instrument_no_type": (
         HEAD + "[[instruments]]\nstart = 1\n",
-        ("instruments.0.type is missing", "'financial_incentive', 'legislation'"),
+        ("instruments.0.type is missing", "'financial_incentive'", "'legislation'"),
     ),
     "instrument_unknown_type": (
         HEAD + '[[instruments]]\ntype = "bribery"\n',
-        ("instruments.0.type", "'bribery'", "'financial_incentive', 'legislation'"),
+        ("instruments.0.type", "'bribery'", "'financial_incentive'", "'legislation'"),
     ),
     "instrument_type_not_string": (
         HEAD + "[[instruments]]\ntype = 3\n",
