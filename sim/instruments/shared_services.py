@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, register
 from sim.model.fields import ParameterError, param
+from sim.model.state import IMPLEMENTING
 
 if TYPE_CHECKING:
     from sim.model.effects import Effects
@@ -153,3 +154,118 @@ class SharedResourceCentre(Instrument):
     def n_members(self) -> int:
         """Municipalities currently in this centre."""
         return int(self.members.sum())
+
+
+@dataclass(frozen=True)
+class SoftwareReuseParams(InstrumentParams):
+    """Reuse, outsourcing and PPP settings."""
+
+    cost_cut: float = param(
+        0.3,
+        unit="share",
+        bounds=(0.0, 0.9),
+        source=(
+            "assumption: reused code (shared/seeds/003: Missouri gave Kansas its software "
+            "for free) removes development but not configuration, data migration and "
+            "local integration; below the 0.35 of a shared centre"
+        ),
+        doc="share of the integration cost saved on targeted cells (times intensity)",
+    )
+    support: float = param(
+        0.1,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: the supplier does part of the work (OECD 2009 §478, outsourcing)",
+        doc="implementation support on targeted cells (shorter, less failure-prone)",
+    )
+    extra_failure: float = param(
+        0.05,
+        unit="probability",
+        bounds=(0.0, 0.5),
+        source=(
+            "assumption: a fifth of the ~0.25 'red' rate of public IT projects "
+            "(CALIBRATION.md §5); OECD 2009 §478: PPP results 'only partially emerged'"
+        ),
+        doc="failure probability added to reuse implementations finishing (lock-in)",
+    )
+    vendor_failure_probability: float = param(
+        0.0,
+        unit="1/year",
+        bounds=(0.0, 1.0),
+        source="assumption: off by default; set it for vendor-failure stress tests",
+        doc="yearly chance the supplier or reused solution collapses for good",
+    )
+    vendor_failure_trust: float = param(
+        1.0,
+        unit="events",
+        bounds=(0.0, 10.0),
+        source="MODEL.md §6: failed projects of another level lower trust in it",
+        doc="negative experiences with the running level per municipality hit by a collapse",
+    )
+
+
+@register
+class SoftwareReuse(Instrument):
+    """Software reuse, outsourcing or a public-private partnership.
+
+    OECD tool type: "Outsourcing" and "Public Private Partnerships" (OECD 2009 =
+    shared/seeds/000, Figure 1 and §478; MODEL.md §7 row "software reuse / outsourcing
+    / PPP"); the Kansas/Missouri code hand-over of shared/seeds/003.
+
+    Mechanism: while the arrangement lives, targeted cells whose platform is live get
+    a cheaper integration (``effects.cost_cut += cost_cut × intensity``) and all
+    targeted cells implementation support (``effects.support += support × intensity``:
+    shorter duration, more capacity, lower failure hazard in the model's
+    implementation rules). What is reused is an integration with the shared platform, so there is no
+    cut where no platform is live; but the model's cut lowers the cost of a local
+    build too, so where no standard is set reuse also cheapens fragmentation (as
+    voluntary reuse without binding standards did in Germany, CALIBRATION.md T3).
+    The price is lock-in: every targeted implementation begun while the arrangement
+    lived carries ``extra_failure × intensity`` added to its failure
+    probability when it finishes (``effects.extra_failure``). With
+    ``vendor_failure_probability`` > 0, one uniform drawn from
+    ``model.streams.instruments`` every active quarter decides whether the supplier
+    collapses (quarterly chance ``1 - (1 - p)^(1/4)``): from then on no cut and no
+    support, the lock-in risk stays on the implementations begun under the
+    arrangement, and every municipality with one under way has
+    ``vendor_failure_trust`` negative experiences with the running level, which chose
+    the supplier. Licences or contract management are ``cost_per_quarter``, booked to
+    ``run_by``.
+
+    Sources: OECD 2009 (shared/seeds/000, Figure 1, §478 "Outsourcing", "Public
+    Private Partnerships"); shared/seeds/003 (reuse across jurisdictions);
+    CALIBRATION.md §5 (failure rates of public IT projects) and T3 (German EfA reuse:
+    14 of 306 solutions used nationwide); the sizes of the cut, support and risk are
+    assumptions (see each parameter's ``source``).
+    """
+
+    name = "software_reuse"
+    formality_rank = 12
+    oecd_type = "Software reuse / outsourcing / PPP"
+    Params = SoftwareReuseParams
+
+    def initialize(self, model: EGovModel) -> None:
+        """Resolve targets; the supplier starts alive."""
+        super().initialize(model)
+        self.failed_at: int | None = None
+
+    def apply(self, model: EGovModel, effects: Effects) -> None:
+        """Cheaper, supported integration with a lock-in risk; maybe a vendor collapse."""
+        p: SoftwareReuseParams = self.p  # type: ignore[assignment]
+        u = model.streams.instruments.random()
+        if not self.targets_municipal:
+            return
+        st, cells = model.state, self.target_cells
+        until = self.failed_at if self.failed_at is not None else model.quarter + 1
+        under_reuse = cells & (st.status == IMPLEMENTING) & (st.since >= p.start)
+        under_reuse &= st.since < until
+        effects.extra_failure[under_reuse] += p.extra_failure * p.intensity
+        if self.failed_at is None and u < 1.0 - (1.0 - p.vendor_failure_probability) ** 0.25:
+            self.failed_at = model.quarter
+            hit = under_reuse.any(axis=1)
+            neg = effects.trust_central_neg if p.run_by == "central" else effects.trust_region_neg
+            neg += p.vendor_failure_trust * hit
+        if self.failed_at is None:
+            live = cells & model.platform_live()[None, :]
+            effects.cost_cut[live] += p.cost_cut * p.intensity
+            effects.support[cells] += p.support * p.intensity
