@@ -101,11 +101,8 @@ class SharedResourceCentre(Instrument):
     runs): its members leave, no one joins and no fee is booked for that quarter.
     Municipalities already in a region's own centre are left there and never charged.
 
-    Known limitation: the model's regional stage charges each region
-    ``regional.centre_cost_per_member`` for every ``centre_member`` in its territory,
-    including this instrument's members, so in a country with a regional tier the
-    fee is also booked to ``regional`` ("shared centre"). Clean accounting needs the
-    model to tell instrument membership apart (see the toolbox issue).
+    Members are flagged ``state.instrument_member`` as well, so regions charge only
+    the members of their own centres and the fee is booked once, here.
 
     Sources: OECD 2009 (shared/seeds/000, Figure 1, §478, §481); shared/seeds/003;
     CALIBRATION.md §3 (Norwegian pooling by size); joining odds and the fee are the
@@ -136,12 +133,14 @@ class SharedResourceCentre(Instrument):
         u = model.streams.instruments.random(st.n)
         if model.quarter >= p.end - 1:
             st.centre_member[self.members] = False
+            st.instrument_member[self.members] = False
             self.members[:] = False
             return
         trust = st.trust_central if p.run_by == "central" else st.trust_region
         odds = p.join_probability * p.intensity * trust
         join = self.eligible & ~st.centre_member & (u < odds)
         st.centre_member |= join
+        st.instrument_member |= join
         self.members |= join
         pos = effects.trust_central_pos if p.run_by == "central" else effects.trust_region_pos
         pos += p.join_trust * join + p.member_trust * self.members

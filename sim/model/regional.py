@@ -44,7 +44,7 @@ def new_year(reg: RegionalGovernment) -> None:
         expected_cost = small.sum() * rp.centre_cost_per_member * rp.centre_founding_share
         if u_host < rs.priority[r] and expected_cost <= rs.free_budget[r]:
             rs.hosts_centre[r] = True
-    members = int((model.state.centre_member & mine).sum())
+    members = int((model.state.centre_member & ~model.state.instrument_member & mine).sum())
     rs.free_budget[r] -= members * rp.centre_cost_per_member
     rs.cofunds[r] = rp.cofund_share > 0 and u_fund < rs.priority[r] - rp.cofund_priority_threshold
     pool_size = max(rs.free_budget[r] * rp.cofund_pool_share, 0.0) if rs.cofunds[r] else 0.0
@@ -63,7 +63,7 @@ def step(reg: RegionalGovernment) -> None:
         share = np.zeros((model.state.n, len(model.catalogue)))
         share[mine] = rp.cofund_share
         model.effects.grant_offers.append(GrantOffer(share=share, pool=reg.grant_pool))
-    members = int((model.state.centre_member & mine).sum())
+    members = int((model.state.centre_member & ~model.state.instrument_member & mine).sum())
     if members:
         model.ledger.spend("regional", members * rp.centre_cost_per_member / 4.0, "shared centre")
 

@@ -70,7 +70,8 @@ class MunicipalState:
     trust_central: np.ndarray
     trust_region: np.ndarray
     skills: np.ndarray
-    centre_member: np.ndarray
+    centre_member: np.ndarray  # (M,) bool, member of any shared resource centre
+    instrument_member: np.ndarray  # (M,) bool, ... of one run (and paid for) by an instrument
     gross_cost: np.ndarray  # (M, B) standard integration cost before cuts and grants
     status: np.ndarray  # (M, B) int8
     building_local: np.ndarray  # (M, B) bool, current implementation is a local solution
@@ -163,6 +164,7 @@ def init_municipal_state(
         trust_region=drawn["trust_region"],
         skills=drawn["skills"],
         centre_member=np.zeros(m, dtype=bool),
+        instrument_member=np.zeros(m, dtype=bool),
         gross_cost=gross,
         status=np.zeros((m, b), dtype=np.int8),
         building_local=np.zeros((m, b), dtype=bool),

@@ -171,3 +171,17 @@ def test_bad_extra_failure_in_scenario_names_file_key_value(tmp_path):
     msg = str(info.value)
     assert "reuse.toml" in msg and "instruments.0.extra_failure" in msg
     assert "0.7" in msg and "[0, 0.5]" in msg
+
+
+def test_instrument_centre_fee_is_booked_once_in_a_country_with_regions():
+    """Regions charge only their own centres' members; the instrument pays its own."""
+    from sim.instruments.shared_services import SharedResourceCentre
+    from sim.model.params import ModelParams, RegionalParams
+
+    # Regions never found their own centre here (a region would need only small members).
+    params = ModelParams(regional=RegionalParams(centre_small_share=1.0))
+    model = EGovModel(params, instruments=[SharedResourceCentre(start=4)], rng=77).run(40)
+    assert model.state.instrument_member.any()
+    assert not model.rstate.hosts_centre.any()
+    assert model.ledger.category("regional", "shared centre") == 0.0
+    assert model.ledger.category("central", "instrument:shared_resource_centre") > 0
