@@ -103,10 +103,15 @@ class Effects:
         current = self.mandator[cells]
         self.mandator[cells] = np.where(current == MANDATE_CENTRAL, current, MANDATORS[level])
 
-    def offered_grant_share(self) -> np.ndarray:
-        """(M, B) co-funding share a municipality can expect now (pools with money left)."""
-        total = np.zeros((self.n_mun, self.n_blocks))
+    def offered_grant_share(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """Co-funding share a municipality can expect now (pools with money left).
+
+        (M, B) for all municipalities, or (len(rows), B) for the given rows.
+        """
+        idx = slice(None) if rows is None else rows
+        n = self.n_mun if rows is None else len(rows)
+        total = np.zeros((n, self.n_blocks))
         for offer in self.grant_offers:
             if offer.pool.remaining > 0:
-                total += offer.share
+                total += offer.share[idx]
         return np.minimum(total, 1.0)

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import mesa
 import numpy as np
+from scipy import sparse
 
 from sim.instruments.base import Instrument
 from sim.model import metrics, regional
@@ -84,6 +85,11 @@ class EGovModel(mesa.Model):
         self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()
         self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
         self.region_gross = regional.region_gross_cost(self)
+        has = self.state.region >= 0
+        self.region_members = sparse.csr_array(
+            (np.ones(has.sum()), (self.state.region[has], np.flatnonzero(has))),
+            shape=(self.rstate.n, self.state.n),
+        )
         self.ledger = Ledger()
         self.quarter = 0
         self.quarter_benefit = dict.fromkeys(("central", "regional", "municipal"), 0.0)
@@ -167,6 +173,10 @@ class EGovModel(mesa.Model):
         return network_factor(
             self.coverage(), self.blocks.network_exponent, self.params.decision.network_floor
         )
+
+    def region_sum(self, values: np.ndarray) -> np.ndarray:
+        """(R, k) sums of (M, k) municipal values by region (sparse membership matrix)."""
+        return np.asarray(self.region_members @ values.astype(float))
 
     def peer_adoption(self) -> np.ndarray:
         """(M, B) share of neighbours that adopted each block (cached until a status changes)."""

@@ -43,7 +43,7 @@ def municipal_stage(model: EGovModel) -> None:
     join_centres(model, u_join)
     progress_implementations(model, u_impl)
     starts = decide(model, u_dec, block_order)
-    begin_implementations(model, starts, order, overrun(u_ovr, model.params.implementation))
+    begin_implementations(model, starts, order, u_ovr)
     pay_running(model)
 
 
@@ -164,7 +164,7 @@ def decision_inputs(model: EGovModel, rows: np.ndarray | None = None) -> dk.Valu
         belief=st.belief[idx],
         peer_share=model.peer_adoption()[idx],
         pressure=eff.pressure[idx],
-        grant=eff.offered_grant_share()[idx],
+        grant=eff.offered_grant_share(rows),
         cost_cut=cut,
         gross_cost=gross,
         fail_prob=np.broadcast_to(model.blocks.failure[None, :], gross.shape),
@@ -222,7 +222,7 @@ def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dict[str
 
 
 def begin_implementations(
-    model: EGovModel, starts: dict, order: np.ndarray, ovr: np.ndarray
+    model: EGovModel, starts: dict, order: np.ndarray, u_ovr: np.ndarray
 ) -> None:
     """Open implementations: settle grants in random order, draw overruns, book trust.
 
@@ -241,7 +241,7 @@ def begin_implementations(
     migrating = ~local & (st.status[ri, bi] == LOCAL)
     base = base + np.where(migrating, dp.migration_cost_share * gross, 0.0)
     granted = settle_grants(model, ri, bi, ~local, base, order)
-    total = base * (1.0 + ip.local_overrun_scale * ovr[ri, bi])
+    total = base * (1.0 + ip.local_overrun_scale * overrun(u_ovr[ri, bi], ip))
     support = support_at(model, ri, bi)
     quarters = np.ceil(model.blocks.quarters[bi] * (1.0 - ip.support_speedup * support))
     quarters = np.maximum(quarters.astype(np.int32), 1)

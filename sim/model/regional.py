@@ -133,10 +133,8 @@ def learn(model: EGovModel) -> None:
         return
     has = st.region >= 0
     counts = np.maximum(np.bincount(st.region[has], minlength=rs.n), 1)[:, None]
-    success = np.zeros(rs.belief.shape)
-    failure = np.zeros(rs.belief.shape)
-    np.add.at(success, st.region[has], (st.status[has] == ADOPTED).astype(float))
-    np.add.at(failure, st.region[has], (st.status[has] == FAILED).astype(float))
+    success = model.region_sum(st.status == ADOPTED)
+    failure = model.region_sum(st.status == FAILED)
     rs.belief[:] = update_beliefs(
         rs.belief, success / counts, failure / counts, 0.0, model.params.decision.belief_learning
     )
@@ -146,8 +144,7 @@ def _inputs(model: EGovModel) -> ValueInputs:
     rs, st = model.rstate, model.state
     nb = len(model.catalogue)
     has = st.region >= 0
-    peer = np.zeros((rs.n, nb))
-    np.add.at(peer, st.region[has], st.adopted[has].astype(float))
+    peer = model.region_sum(st.adopted)
     counts = np.bincount(st.region[has], minlength=rs.n)[:, None]
     return ValueInputs(
         population=rs.population * model.params.regional.service_share,
