@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from sim.model.effects import Effects
     from sim.model.model import EGovModel
 
-DEFAULT_RUNGS = ("soft_measures", "cooperation_agreement", "financial_incentive", "legislation")
+DEFAULT_RUNGS = ("soft_measures", "monitoring_benchmarking", "financial_incentive", "legislation")
 
 
 @dataclass(frozen=True)
