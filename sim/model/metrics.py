@@ -47,6 +47,7 @@ SCALAR_METRICS = (
     *(f"benefit_{lv}" for lv in LEVELS),
     *(f"balance_{lv}" for lv in LEVELS),
     "grants_paid",
+    "withheld",
     "instrument_cost",
     "sow_harvest",
     "compliance",
@@ -155,7 +156,8 @@ def _money(model: EGovModel) -> dict[str, float]:
         out[f"spend_{lv}"] = led.spending[lv]
         out[f"benefit_{lv}"] = led.benefit[lv]
         out[f"balance_{lv}"] = led.balance(lv)
-    out["grants_paid"] = sum(led.transfers_out.values())
+    out["grants_paid"] = led.transfers_in["municipal"]  # grants and bonuses received
+    out["withheld"] = led.transfers_out["municipal"]  # transfers withheld as sanctions
     out["instrument_cost"] = sum(
         v for (_, cat), v in led.by_category.items() if cat.startswith("instrument:")
     )
