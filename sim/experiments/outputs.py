@@ -113,14 +113,7 @@ def save_figure(fig: Figure, path: Path) -> None:
 
 def scenario_record(scenario: Scenario) -> dict[str, Any]:
     """What the manifest keeps about one scenario: file, hash, overrides and content."""
-    return {
-        "name": scenario.name,
-        "description": scenario.description,
-        "path": None if scenario.path is None else str(scenario.path),
-        "sha256": scenario.sha256,
-        "overrides": list(scenario.overrides),
-        "scenario": scenario.to_dict(),
-    }
+    return scenario.to_dict()
 
 
 def build_manifest(

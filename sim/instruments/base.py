@@ -82,6 +82,12 @@ class InstrumentParams(Validated):
             raise ParameterError("end", self.end, f"a quarter after start ({self.start})")
 
 
+def check_deadline(params: InstrumentParams, deadline: int) -> None:
+    """Shared rule of deadline-bearing instruments: no deadline before the start."""
+    if deadline < params.start:
+        raise ParameterError("deadline", deadline, f"a quarter at or after start ({params.start})")
+
+
 REGISTRY: dict[str, type[Instrument]] = {}
 
 

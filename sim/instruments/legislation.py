@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.instruments.base import Instrument, InstrumentParams, register
-from sim.model.fields import ParameterError, param
+from sim.instruments.base import Instrument, InstrumentParams, check_deadline, register
+from sim.model.fields import param
 
 if TYPE_CHECKING:
     from sim.model.effects import Effects
@@ -47,10 +47,7 @@ class LegislationParams(InstrumentParams):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.deadline < self.start:
-            raise ParameterError(
-                "deadline", self.deadline, f"a quarter at or after start ({self.start})"
-            )
+        check_deadline(self, self.deadline)
 
 
 @register

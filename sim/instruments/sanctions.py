@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.instruments.base import Instrument, InstrumentParams, register
+from sim.instruments.base import Instrument, InstrumentParams, check_deadline, register
 from sim.model.decisions import annuity
-from sim.model.fields import ParameterError, param
+from sim.model.fields import param
 from sim.model.state import IMPLEMENTING
 
 if TYPE_CHECKING:
@@ -78,10 +78,7 @@ class SanctionsParams(InstrumentParams):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.deadline < self.start:
-            raise ParameterError(
-                "deadline", self.deadline, f"a quarter at or after start ({self.start})"
-            )
+        check_deadline(self, self.deadline)
 
 
 @register

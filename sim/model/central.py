@@ -123,7 +123,11 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, overruns: np.ndarray) 
     skills = float(np.average(model.state.skills, weights=model.state.population))
     # A mandate on a block commits central to provide its platform: the legal
     # obligation adds the mean pressure it puts on municipalities to central's value.
-    commitment = model.effects.pressure.mean(axis=0) if model.effects.pressure.size else 0 * u
+    # Only obligations (cells with a mandator) count: incentives and rankings press
+    # municipalities, not central's build plans.
+    eff = model.effects
+    obliged = np.where(eff.mandated, eff.pressure, 0.0)
+    commitment = obliged.mean(axis=0) if obliged.size else np.zeros(len(gov.platform))
     for b in candidates:
         blk = cat[int(b)]
         national = blocks.benefit[b] * pop * skills * pv * cp.expected_coverage
