@@ -111,29 +111,6 @@ def test_threat_weighs_from_announcement_and_grows_to_the_deadline() -> None:
     assert tool.withheld.sum() > 0
 
 
-@pytest.mark.parametrize(
-    ("key", "value", "allowed"),
-    [
-        ("penalty_per_capita", "-1.0", "[0, 100]"),
-        ("unfair_events", "9.0", "[0, 5]"),
-        ("funded_relief", "1.5", "[0, 1]"),
-        ("max_pressure", "25.0", "[0, 20]"),
-    ],
-)
-def test_bad_parameter_names_file_key_value_and_range(
-    tmp_path: Path, key: str, value: str, allowed: str
-) -> None:
-    path = tmp_path / "bad_sanctions.toml"
-    path.write_text(
-        f'[scenario]\ndescription = "x"\n[[instruments]]\ntype = "sanctions"\n{key} = {value}\n'
-    )
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path)
-    msg = str(info.value)
-    assert path.name in msg and f"instruments.0.{key}" in msg
-    assert value in msg and allowed in msg
-
-
 def test_deadline_before_start_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "early_deadline.toml"
     path.write_text(

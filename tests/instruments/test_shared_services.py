@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.experiments.scenario import ScenarioError, load_scenario
 from sim.instruments.shared_services import SharedResourceCentre, SoftwareReuse
 from sim.model.fields import ParameterError
 from sim.model.model import EGovModel
@@ -91,19 +90,6 @@ def test_regional_centre_needs_a_regional_tier():
         EGovModel(params=SYNTHETIC, instruments=[SharedResourceCentre(run_by="regional")])
 
 
-def test_bad_join_probability_in_scenario_names_file_key_value(tmp_path):
-    path = tmp_path / "centre.toml"
-    path.write_text(
-        '[scenario]\ndescription = "x"\n[[instruments]]\ntype = "shared_resource_centre"\n'
-        "join_probability = 1.5\n"
-    )
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path)
-    msg = str(info.value)
-    assert "centre.toml" in msg and "instruments.0.join_probability" in msg
-    assert "1.5" in msg and "[0, 1]" in msg
-
-
 # -- software reuse ----------------------------------------------------------------------
 REUSE_SEEDS = np.random.SeedSequence(909).spawn(8)
 
@@ -158,19 +144,6 @@ def test_vendor_collapse_ends_the_arrangement_and_costs_trust():
     model.step()
     assert not model.effects.cost_cut.any() and not model.effects.support.any()
     assert model.effects.extra_failure.any()  # lock-in stays on projects begun before
-
-
-def test_bad_extra_failure_in_scenario_names_file_key_value(tmp_path):
-    path = tmp_path / "reuse.toml"
-    path.write_text(
-        '[scenario]\ndescription = "x"\n[[instruments]]\ntype = "software_reuse"\n'
-        "extra_failure = 0.7\n"
-    )
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path)
-    msg = str(info.value)
-    assert "reuse.toml" in msg and "instruments.0.extra_failure" in msg
-    assert "0.7" in msg and "[0, 0.5]" in msg
 
 
 def test_instrument_centre_fee_is_booked_once_in_a_country_with_regions():

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
-import pytest
 
-from sim.experiments.scenario import ScenarioError, load_scenario
 from sim.instruments.base import Instrument, Target
 from sim.instruments.soft import InformalCoordination, SoftMeasures
 from sim.model.model import EGovModel
@@ -94,26 +91,3 @@ def test_informal_coordination_reaches_regions_and_regional_runners() -> None:
     tool.apply(model, eff)
     assert (eff.trust_region_pos > 0).all()
     assert not eff.trust_central_pos.any() and not eff.region_trust_pos.any()
-
-
-@pytest.mark.parametrize(
-    ("kind", "key", "value", "allowed"),
-    [
-        ("soft_measures", "belief_push", "1.5", "[0, 1]"),
-        ("soft_measures", "cost_cut", "-0.1", "[0, 1]"),
-        ("informal_coordination", "trust_events", "9.0", "[0, 5]"),
-        ("informal_coordination", "intensity", "2.0", "[0, 1]"),
-    ],
-)
-def test_bad_parameter_names_file_key_value_and_range(
-    tmp_path: Path, kind: str, key: str, value: str, allowed: str
-) -> None:
-    path = tmp_path / f"bad_{kind}.toml"
-    path.write_text(
-        f'[scenario]\ndescription = "x"\n[[instruments]]\ntype = "{kind}"\n{key} = {value}\n'
-    )
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path)
-    msg = str(info.value)
-    assert path.name in msg and f"instruments.0.{key}" in msg
-    assert value in msg and allowed in msg

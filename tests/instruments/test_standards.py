@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.experiments.scenario import ScenarioError, load_scenario
 from sim.instruments.base import Target
 from sim.instruments.standards import Standards
 from sim.model.fields import ParameterError
@@ -62,15 +61,3 @@ def test_standard_is_set_on_targeted_blocks_only_while_active():
 def test_bad_cost_cut_is_rejected():
     with pytest.raises(ParameterError, match="cost_cut"):
         Standards(cost_cut=1.5)
-
-
-def test_bad_cost_cut_in_scenario_names_file_key_value(tmp_path):
-    path = tmp_path / "std.toml"
-    path.write_text(
-        '[scenario]\ndescription = "x"\n[[instruments]]\ntype = "standards"\ncost_cut = 1.5\n'
-    )
-    with pytest.raises(ScenarioError) as info:
-        load_scenario(path)
-    msg = str(info.value)
-    assert "std.toml" in msg and "instruments.0.cost_cut" in msg and "1.5" in msg
-    assert "0.9" in msg
