@@ -84,12 +84,17 @@ def grant_share(model, i: int, b: int) -> float:
 
 def cell_probabilities(model, mun: Municipality, b: int, ctx: dict) -> tuple[float, float]:
     """(P(start standard), P(build local)) this quarter for one municipality and block."""
+    can_std, can_loc, live = cell_options(model, mun, b, ctx)
+    v_std, v_loc = cell_values(model, mun, b, ctx)
+    return cell_logit(model.params.decision, can_std, can_loc, v_std, v_loc)
+
+
+def cell_options(model, mun: Municipality, b: int, ctx: dict) -> tuple[bool, bool, bool]:
+    """Which options one cell has (municipal.options, written out)."""
     st, eff, blk = model.state, model.effects, ctx["blocks"][b]
-    dp, rp = model.params.decision, model.params.regional
+    dp = model.params.decision
     i = mun.index
     status = int(st.status[i, b])
-
-    # Options available (municipal.options, written out).
     ready = status == NONE or (
         status == FAILED and model.quarter - int(st.since[i, b]) >= dp.retry_after
     )
@@ -108,10 +113,12 @@ def cell_probabilities(model, mun: Municipality, b: int, ctx: dict) -> tuple[flo
     standard = bool(model.central.standard_set[b]) or bool(eff.standard_set[b])
     distrust = mun.trust_central < dp.local_trust_threshold
     can_loc = ready and prereq_loc and ((not live) or (not standard) or distrust)
+    return can_std, can_loc, live
 
-    # Inputs of the value rule.
-    pop, skills = mun.population, mun.skills
-    trust = mun.trust_central if central_owned else mun.trust_region
+
+def agent_terms(model, mun: Municipality) -> tuple[float, float, float]:
+    """Leadership term, peer weight and guardian-angel risk cut of one municipality."""
+    dp = model.params.decision
     role = mun.role
     lead = (
         dp.entrepreneur_bonus
@@ -119,7 +126,23 @@ def cell_probabilities(model, mun: Municipality, b: int, ctx: dict) -> tuple[flo
         else (-dp.laggard_penalty if role == LAGGARD else 0.0)
     )
     peer_w = dp.peer_weight * (1.0 + dp.follower_peer_boost if role == FELLOW else 1.0)
-    risk_cut = model.params.leadership.guardian_risk_cut if bool(st.guardian[i]) else 0.0
+    risk_cut = (
+        model.params.leadership.guardian_risk_cut if bool(model.state.guardian[mun.index]) else 0.0
+    )
+    return lead, peer_w, risk_cut
+
+
+def cell_values(model, mun: Municipality, b: int, ctx: dict) -> tuple[float, float]:
+    """Value indices of the standard block and of a local build for one cell."""
+    st, eff, blk = model.state, model.effects, ctx["blocks"][b]
+    dp, rp = model.params.decision, model.params.regional
+    i = mun.index
+    status = int(st.status[i, b])
+    central_owned = blk.owner == "central"
+    # Inputs of the value rule.
+    pop, skills = mun.population, mun.skills
+    trust = mun.trust_central if central_owned else mun.trust_region
+    lead, peer_w, risk_cut = agent_terms(model, mun)
     belief = float(st.belief[i, b])
     cut = clip(
         float(eff.cost_cut[i, b]) + (rp.centre_cost_cut if st.centre_member[i] else 0.0), 0.0, 0.9
@@ -168,8 +191,11 @@ def cell_probabilities(model, mun: Municipality, b: int, ctx: dict) -> tuple[flo
     v_loc = (benefit_loc - running_loc - cost_loc) / gross + common
     if not bool(model.standard_set()[b]):
         v_loc += float(eff.pressure[i, b])
+    return v_std, v_loc
 
-    # Multinomial logit over the available options, thinned by the review hazard.
+
+def cell_logit(dp, can_std: bool, can_loc: bool, v_std: float, v_loc: float):
+    """Multinomial logit over the available options, thinned by the review hazard."""
     s = dp.logit_scale
     z = {WAIT: dp.wait_value / s}
     if can_std:
