@@ -7,34 +7,19 @@ the instrument's doing, not reshuffled noise.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-
 import numpy as np
+from pairing import Pairing
 
 from sim.instruments.agreements import CommonVision, CooperationAgreement, JointTaskForce
-from sim.instruments.base import Instrument, Target
+from sim.instruments.base import Target
 from sim.model.model import EGovModel
 
 SEEDS = np.random.SeedSequence(2024).spawn(8)
 TARGETED = ("base_registers", "data_exchange", "ict_security")
 
 
-@functools.cache
-def baseline(i: int) -> EGovModel:
-    """The run without any instrument on seed ``i`` (shared by every test)."""
-    return EGovModel(rng=SEEDS[i]).run()
-
-
-def paired(
-    make: Callable[[], Instrument], *measures: Callable[[EGovModel], float]
-) -> list[np.ndarray]:
-    """Per-seed differences of each measure, with the instrument minus without it."""
-    out = []
-    for i, seed in enumerate(SEEDS):
-        with_tool = EGovModel(instruments=[make()], rng=seed).run()
-        out.append([m(with_tool) - m(baseline(i)) for m in measures])
-    return list(np.asarray(out).T)
+PAIRING = Pairing(SEEDS)
+paired = PAIRING.paired
 
 
 def series(model: EGovModel, name: str) -> np.ndarray:

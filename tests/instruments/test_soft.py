@@ -6,33 +6,20 @@ instrument on the same seeds (common random numbers).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 import numpy as np
+from pairing import Pairing
 
-from sim.instruments.base import Instrument, Target
+from sim.instruments.base import Target
 from sim.instruments.soft import InformalCoordination, SoftMeasures
 from sim.model.model import EGovModel
 
 SEEDS = np.random.SeedSequence(1313).spawn(8)
 
 
-@functools.cache
-def baseline(i: int) -> EGovModel:
-    """The run without any instrument on seed ``i`` (shared by every test)."""
-    return EGovModel(rng=SEEDS[i]).run()
-
-
-def paired(
-    make: Callable[[], Instrument], *measures: Callable[[EGovModel], float]
-) -> list[np.ndarray]:
-    """Per-seed differences of each measure, with the instrument minus without it."""
-    out = []
-    for i, seed in enumerate(SEEDS):
-        with_tool = EGovModel(instruments=[make()], rng=seed).run()
-        out.append([m(with_tool) - m(baseline(i)) for m in measures])
-    return list(np.asarray(out).T)
+PAIRING = Pairing(SEEDS)
+paired = PAIRING.paired
 
 
 def belief(model: EGovModel) -> float:
