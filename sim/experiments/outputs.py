@@ -182,6 +182,11 @@ def write_results(
     return files
 
 
+def json_text(obj: Any) -> str:
+    """Strict, indented JSON (NaN and infinities as ``null``), ending in a newline."""
+    return json.dumps(_finite(obj), indent=2, default=_json_default, allow_nan=False) + "\n"
+
+
 def _finite(obj: Any) -> Any:
     """Replace NaN and infinities by ``None``: strict JSON has no NaN, and readers choke."""
     if isinstance(obj, float) and not math.isfinite(obj):

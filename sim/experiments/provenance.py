@@ -15,7 +15,20 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-PACKAGES = ("egov-sim", "mesa", "numpy", "pandas", "scipy", "pyarrow", "matplotlib", "networkx")
+PACKAGES = (
+    "egov-sim",
+    "mesa",
+    "numpy",
+    "pandas",
+    "scipy",
+    "pyarrow",
+    "matplotlib",
+    "networkx",
+    "SALib",
+    "dask",
+    "distributed",
+    "xarray",
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

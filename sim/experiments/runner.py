@@ -1,198 +1,131 @@
-"""Run scenarios × replicates, serially or on a process pool, with identical results.
+"""Worker side of a batch: run specs, tabulate them, record failures without stopping.
 
-Seeds follow ARCHITECTURE.md (Batches): one root ``SeedSequence`` per experiment and
-one child per replicate, the *same* child for replicate ``r`` in every scenario
-(common random numbers), so scenario differences are paired and need far fewer
-replicates to show. Results never depend on the number of workers: every run owns
-its seed, and the batch is re-assembled in spec order whatever finished first.
+Everything here runs inside worker processes (or in this process for the serial
+executor), so it is top-level and picklable, and it returns plain tables: the parent
+writes them. A worker task is a *chunk* of runs, because runs of a few milliseconds
+would be swamped by inter-process traffic (TOOLCHAIN.md).
 
-Pools use the ``spawn`` start method, never ``fork`` (numpy already runs threads, and
-forked children can deadlock; TOOLCHAIN.md). Runs of a few milliseconds would be
-swamped by inter-process traffic, so a worker task is a *chunk* of runs.
+A run that raises is caught, recorded with its error and traceback, and the chunk
+goes on: one bad parameter combination in a 10,000-run sweep must not cost the other
+9,999. ``KeyboardInterrupt`` and ``SystemExit`` are not caught.
 """
 
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
-import sys
+import time
+import traceback
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
+from sim.experiments.specs import RunSpec, make_specs
 from sim.model.metrics import metric_names
 from sim.model.model import EGovModel
+from sim.model.state import ADOPTED
 
 if TYPE_CHECKING:
     from sim.experiments.scenario import Scenario
 
-ID_COLUMNS = ("scenario", "replicate", "seed", "seed_key", "quarter")
-MAX_CHUNK = 20
+__all__ = ["RunSpec", "make_specs", "run_one", "run_chunk", "run_batch", "run_summaries"]
+
+RUN_ID_COLUMNS = ("run_key", "scenario", "point", "replicate", "seed", "seed_key")
+ID_COLUMNS = (*RUN_ID_COLUMNS, "quarter")
+STATUS_COLUMNS = (*RUN_ID_COLUMNS, "status", "error", "traceback", "seconds")
 THRESHOLDS = (0.5, 0.9)
+TRACEBACK_CHARS = 4000
 
 
-@dataclass(frozen=True)
-class RunSpec:
-    """One run: a scenario, a replicate index and that replicate's seed.
+@dataclass
+class RunOutput:
+    """One finished run: its quarterly table, its final row and (optionally) municipalities."""
 
-    Attributes:
-        scenario_name: Name of the scenario (the label in every output table).
-        replicate: Replicate index, 0-based; the same index means the same seed.
-        seed: Child ``SeedSequence`` of the experiment's root for this replicate.
-        scenario: The validated scenario (parameters, catalogue, instruments).
-    """
+    runs: pd.DataFrame
+    final: dict[str, Any]
+    municipal: pd.DataFrame | None
 
-    scenario_name: str
-    replicate: int
-    seed: np.random.SeedSequence
-    scenario: Scenario
 
-    @property
-    def root_entropy(self) -> int:
-        """The experiment's root seed, the number a user typed after ``--seed``."""
-        return int(self.seed.entropy)
+@dataclass
+class ChunkResult:
+    """What a worker sends back for a chunk: data of finished runs, status of every run."""
+
+    runs: pd.DataFrame | None
+    finals: pd.DataFrame | None
+    municipal: pd.DataFrame | None
+    status: pd.DataFrame
 
     @property
-    def seed_key(self) -> str:
-        """Readable, unique seed label such as ``"20261123/3"`` (entropy/spawn key)."""
-        return "/".join(str(k) for k in (self.seed.entropy, *self.seed.spawn_key))
-
-    def fresh_seed(self) -> np.random.SeedSequence:
-        """An unused copy of the seed.
-
-        A ``SeedSequence`` counts the children spawned from it, and the model spawns
-        its stage streams from it; reusing the shared object would give the second
-        scenario of a replicate different streams and break common random numbers.
-        """
-        s = self.seed
-        return np.random.SeedSequence(s.entropy, spawn_key=s.spawn_key, pool_size=s.pool_size)
+    def n_failed(self) -> int:
+        """Runs of the chunk that raised."""
+        return int((self.status["status"] == "failed").sum())
 
 
-def make_specs(scenarios: Sequence[Scenario], reps: int, root_seed: int) -> list[RunSpec]:
-    """Expand scenarios × replicates into run specs with common random numbers.
+def scenario_for(spec: RunSpec) -> Scenario:
+    """The spec's scenario with its design point's values applied (validated)."""
+    if not spec.values:
+        return spec.scenario
+    from sim.experiments.design import apply_point
+
+    return apply_point(spec.scenario, dict(spec.values))
+
+
+def _ids(spec: RunSpec) -> dict[str, Any]:
+    return {
+        "run_key": spec.key,
+        "scenario": spec.scenario_name,
+        "point": spec.point,
+        "replicate": spec.replicate,
+        "seed": spec.root_entropy,
+        "seed_key": spec.seed_key,
+    }
+
+
+def run_one(spec: RunSpec, municipal: bool = False) -> RunOutput:
+    """Build, run and tabulate one model.
+
+    The model is dropped before returning, so a long batch holds only tables.
 
     Args:
-        scenarios: Validated scenarios, in the order outputs should list them.
-        reps: Replicates per scenario (at least 1).
-        root_seed: Entropy of the experiment's root ``SeedSequence``.
+        spec: The run.
+        municipal: Also return each municipality's final adoption and local shares
+            (what maps are drawn from); off by default to keep outputs aggregate.
 
     Returns:
-        Specs ordered by scenario, then replicate; replicate ``r`` carries the same
-        seed in every scenario.
+        The quarterly table (columns :data:`ID_COLUMNS` then every metric of
+        :func:`sim.model.metrics.metric_names`), the final row (see
+        :func:`final_row`) and the municipal table or ``None``.
     """
-    if reps < 1:
-        raise ValueError(f"reps = {reps!r} is not allowed; expected an integer >= 1")
-    children = np.random.SeedSequence(root_seed).spawn(reps)
-    return [RunSpec(sc.name, r, child, sc) for sc in scenarios for r, child in enumerate(children)]
-
-
-def run_one(spec: RunSpec) -> pd.DataFrame:
-    """Build, run and tabulate one model: one row per quarter.
-
-    Top-level so that it pickles for process pools. The model is dropped before
-    returning, so a long batch holds only tables, never models.
-
-    Returns:
-        Columns ``scenario, replicate, seed, seed_key, quarter`` then every metric of
-        :func:`sim.model.metrics.metric_names`, in that order.
-    """
-    sc = spec.scenario
+    sc = scenario_for(spec)
     model = EGovModel(sc.params, sc.catalogue, sc.build_instruments(), rng=spec.fresh_seed())
     model.run()
     names = metric_names(sc.catalogue)
     data = {name: np.asarray(model.datacollector.model_vars[name], dtype=float) for name in names}
+    mun = municipal_table(spec, model) if municipal else None
     del model
     n = len(data[names[0]]) if names else 0
-    ids = {
-        "scenario": pd.Series([spec.scenario_name] * n, dtype="str"),
-        "replicate": np.full(n, spec.replicate, dtype=np.int64),
-        "seed": np.full(n, spec.root_entropy, dtype=np.int64),
-        "seed_key": pd.Series([spec.seed_key] * n, dtype="str"),
-        "quarter": np.arange(n, dtype=np.int64),
-    }
-    return pd.DataFrame({**ids, **data})
+    ids = {k: _column(v, n) for k, v in _ids(spec).items()}
+    runs = pd.DataFrame({**ids, "quarter": np.arange(n, dtype=np.int64), **data})
+    return RunOutput(runs, final_row(runs, _ids(spec), spec.values), mun)
 
 
-def run_chunk(specs: Sequence[RunSpec]) -> list[pd.DataFrame]:
-    """Run several specs in one worker task, to amortise process traffic."""
-    out = []
-    for spec in specs:
-        try:
-            out.append(run_one(spec))
-        except Exception as exc:
-            raise RuntimeError(
-                f"run {spec.scenario_name!r} replicate {spec.replicate} "
-                f"(seed {spec.seed_key}) failed: {exc}"
-            ) from exc
-    return out
+def _column(value: Any, n: int) -> Any:
+    if isinstance(value, str):
+        return pd.Series([value] * n, dtype="str")
+    return np.full(n, value, dtype=np.int64)
 
 
-def chunk_size(n_specs: int, workers: int) -> int:
-    """Runs per task: about four tasks per worker (load balance), at most ``MAX_CHUNK``."""
-    return max(1, min(MAX_CHUNK, math.ceil(n_specs / (4 * max(workers, 1)))))
-
-
-def run_batch(
-    specs: Sequence[RunSpec], workers: int | None = None, progress: bool = True
-) -> pd.DataFrame:
-    """Run every spec and return one table, identical whatever ``workers`` is.
-
-    Args:
-        specs: Run specs, usually from :func:`make_specs`; output keeps their order.
-        workers: Processes to use; ``1`` runs in this process, ``None`` uses every CPU.
-        progress: Show a tqdm bar with ETA on stderr.
-
-    Returns:
-        The runs' tables concatenated in spec order, with a fresh 0..n-1 index.
-    """
-    if not specs:
-        raise ValueError("no runs to do: the batch has no specs")
-    workers = (os.cpu_count() or 1) if workers is None else workers
-    if workers < 1:
-        raise ValueError(f"workers = {workers!r} is not allowed; expected an integer >= 1")
-    size = chunk_size(len(specs), workers)
-    chunks = [list(specs[i : i + size]) for i in range(0, len(specs), size)]
-    bar = tqdm(total=len(specs), unit="run", file=sys.stderr, disable=not progress, smoothing=0.1)
-    with bar:
-        if min(workers, len(chunks)) == 1:
-            parts = _run_serial(chunks, bar)
-        else:
-            parts = _run_pool(chunks, min(workers, len(chunks)), bar)
-    tables = [table for chunk in parts for table in chunk]
-    return pd.concat(tables, ignore_index=True)
-
-
-def _run_serial(chunks: list[list[RunSpec]], bar: tqdm) -> list[list[pd.DataFrame]]:
-    """Run chunks in this process (debuggable; no start-up cost for small batches)."""
-    parts = []
-    for chunk in chunks:
-        parts.append(run_chunk(chunk))
-        bar.update(len(chunk))
-    return parts
-
-
-def _run_pool(chunks: list[list[RunSpec]], workers: int, bar: tqdm) -> list[list[pd.DataFrame]]:
-    """Run chunks on a spawn-started process pool; results placed back by chunk index."""
-    parts: list[list[pd.DataFrame] | None] = [None] * len(chunks)
-    ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(run_chunk, chunk): i for i, chunk in enumerate(chunks)}
-        try:
-            for fut in as_completed(futures):
-                i = futures[fut]
-                parts[i] = fut.result()
-                bar.update(len(chunks[i]))
-        except BaseException:
-            for fut in futures:
-                fut.cancel()
-            raise
-    return [p for p in parts if p is not None]
+def municipal_table(spec: RunSpec, model: EGovModel) -> pd.DataFrame:
+    """Final adoption and local-build shares per municipality (index order of the country)."""
+    state = model.state
+    n = state.status.shape[0]
+    table = pd.DataFrame({k: _column(v, n) for k, v in _ids(spec).items()})
+    table["municipality"] = np.arange(n, dtype=np.int64)
+    table["adoption"] = (state.status == ADOPTED).mean(axis=1)
+    table["local"] = state.local.mean(axis=1)
+    return table
 
 
 def _first_reaching(values: np.ndarray, threshold: float) -> float:
@@ -201,26 +134,113 @@ def _first_reaching(values: np.ndarray, threshold: float) -> float:
     return float(hit[0]) if hit.size else math.nan
 
 
-def run_summaries(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per (scenario, replicate): final values and times to adoption thresholds.
+def final_row(
+    run: pd.DataFrame, ids: dict[str, Any], values: Sequence[tuple[str, Any]] = ()
+) -> dict[str, Any]:
+    """One run's final values, times to 50 % / 90 % adoption and design values.
 
     Times ``t50_<m>`` / ``t90_<m>`` are the first quarter at which municipal adoption
     ``<m>`` (overall and per block) reaches 50 % / 90 %, NaN if it never does; they
-    summarise *speed* of diffusion, which final values alone hide.
+    summarise *speed* of diffusion, which final values alone hide. Design point
+    values are added as columns named by their key path, so a sweep's finals table
+    is all a sensitivity analysis needs.
+
+    Args:
+        run: One run's quarterly table, sorted by quarter.
+        ids: The run's identifier columns (:data:`RUN_ID_COLUMNS`).
+        values: The design point's ``(key path, value)`` pairs.
     """
-    metrics = [c for c in df.columns if c not in ID_COLUMNS]
+    metrics = [c for c in run.columns if c not in ID_COLUMNS]
     timed = [c for c in metrics if c == "adoption_mun" or c.startswith("adoption_mun__")]
-    rows = []
-    for (_, _), run in df.groupby(["scenario", "replicate"], sort=False):
-        run = run.sort_values("quarter")
-        last = run.iloc[-1]
-        row = {c: last[c] for c in ("scenario", "replicate", "seed", "seed_key")}
-        row["quarters"] = int(last["quarter"]) + 1
-        row.update({c: float(last[c]) for c in metrics})
-        for m in timed:
-            values = run[m].to_numpy(dtype=float)
-            for t in THRESHOLDS:
-                row[f"t{round(t * 100)}_{m}"] = _first_reaching(values, t)
-        rows.append(row)
+    row: dict[str, Any] = dict(ids)
+    row["quarters"] = len(run)
+    last = run.iloc[-1]
+    row.update({c: float(last[c]) for c in metrics})
+    for m in timed:
+        series = run[m].to_numpy(dtype=float)
+        for t in THRESHOLDS:
+            row[f"t{round(t * 100)}_{m}"] = _first_reaching(series, t)
+    for key, value in values:
+        row[key] = value
+    return row
+
+
+def run_chunk(specs: Sequence[RunSpec], municipal: bool = False) -> ChunkResult:
+    """Run several specs in one worker task; a run that raises is recorded, not fatal."""
+    runs, finals, muns, status = [], [], [], []
+    for spec in specs:
+        started = time.perf_counter()
+        try:
+            out = run_one(spec, municipal)
+        except Exception as exc:  # noqa: BLE001 - recorded with its traceback, batch goes on
+            tb = "".join(traceback.format_exception(exc))[-TRACEBACK_CHARS:]
+            error = f"{type(exc).__name__}: {exc}"
+            status.append({**_ids(spec), "status": "failed", "error": error, "traceback": tb})
+        else:
+            runs.append(out.runs)
+            finals.append(out.final)
+            if out.municipal is not None:
+                muns.append(out.municipal)
+            status.append({**_ids(spec), "status": "ok", "error": "", "traceback": ""})
+        status[-1]["seconds"] = time.perf_counter() - started
+    return ChunkResult(
+        pd.concat(runs, ignore_index=True) if runs else None,
+        _finals_frame(finals) if finals else None,
+        pd.concat(muns, ignore_index=True) if muns else None,
+        _status_frame(status),
+    )
+
+
+def _finals_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     out = pd.DataFrame(rows)
-    return out.astype({"scenario": "str", "seed_key": "str", "replicate": "int64", "seed": "int64"})
+    return out.astype({"scenario": "str", "seed_key": "str", "run_key": "str"})
+
+
+def _status_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=list(STATUS_COLUMNS))
+    text = ("run_key", "scenario", "seed_key", "status", "error", "traceback")
+    return out.astype(
+        {**dict.fromkeys(text, "str"), "point": "int64", "replicate": "int64", "seed": "int64"}
+    )
+
+
+def run_batch(
+    specs: Sequence[RunSpec],
+    workers: int | None = None,
+    progress: bool = True,
+    executor: str = "process",
+) -> pd.DataFrame:
+    """Run every spec in memory and return one quarterly table, in spec order.
+
+    A convenience for notebooks and small studies: nothing is written, so nothing
+    resumes; use :func:`sim.experiments.experiment.run_experiment` (``egov-sim
+    compare``) for batches worth keeping. Results are identical whatever
+    ``workers`` and ``executor`` are.
+
+    Raises:
+        RuntimeError: If any run failed (message names the first failures).
+    """
+    from sim.experiments.engine import collect
+
+    chunks = collect(specs, executor=executor, workers=workers, progress=progress)
+    status = pd.concat([c.status for c in chunks], ignore_index=True)
+    failed = status[status["status"] == "failed"]
+    if len(failed):
+        first = "; ".join(
+            f"{r.scenario} point {r.point} replicate {r.replicate}: {r.error}"
+            for r in failed.head(3).itertuples()
+        )
+        raise RuntimeError(f"{len(failed)} of {len(specs)} runs failed: {first}")
+    return pd.concat([c.runs for c in chunks if c.runs is not None], ignore_index=True)
+
+
+def run_summaries(runs: pd.DataFrame) -> pd.DataFrame:
+    """One final row per run of an in-memory quarterly table (see :func:`final_row`)."""
+    rows = []
+    for _, run in runs.groupby("run_key", sort=False):
+        run = run.sort_values("quarter").reset_index(drop=True)
+        first = run.iloc[0]
+        ids = {c: first[c] for c in RUN_ID_COLUMNS}
+        ids.update({c: int(ids[c]) for c in ("point", "replicate", "seed")})
+        rows.append(final_row(run, ids))
+    return _finals_frame(rows)

@@ -60,14 +60,24 @@ def test_make_specs_rejects_zero_reps(scenarios):
 
 def test_run_one_table_shape_and_repeatable(scenarios):
     spec = make_specs(scenarios, 2, 7)[1]
-    table = run_one(spec)
+    out = run_one(spec)
+    table = out.runs
     names = metric_names(scenarios[0].catalogue)
     assert list(table.columns) == [*ID_COLUMNS, *names]
     assert table["quarter"].tolist() == list(range(8))
     assert (table["scenario"] == "plain").all() and (table["seed_key"] == "7/1").all()
-    assert (table["seed"] == 7).all()
+    assert (table["seed"] == 7).all() and (table["run_key"] == spec.key).all()
+    assert out.final["adoption_mun"] == table["adoption_mun"].iloc[-1]
+    assert out.municipal is None
     # the spec's seed is not consumed: running it again gives the same table
-    pd.testing.assert_frame_equal(table, run_one(spec))
+    pd.testing.assert_frame_equal(table, run_one(spec).runs)
+
+
+def test_run_one_municipal_table(scenarios):
+    spec = make_specs(scenarios, 1, 7)[0]
+    mun = run_one(spec, municipal=True).municipal
+    assert mun["municipality"].tolist() == list(range(30))
+    assert ((mun["adoption"] >= 0) & (mun["adoption"] + mun["local"] <= 1 + 1e-12)).all()
 
 
 def test_common_random_numbers_identical_scenarios_give_identical_runs(scenarios):
@@ -100,7 +110,9 @@ def test_run_summaries_final_values_and_threshold_times():
     quarters = 5
     runs = pd.DataFrame(
         {
+            "run_key": ["k"] * quarters,
             "scenario": ["s"] * quarters,
+            "point": [0] * quarters,
             "replicate": [0] * quarters,
             "seed": [1] * quarters,
             "seed_key": ["1/0"] * quarters,

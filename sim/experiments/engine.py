@@ -1,0 +1,148 @@
+"""Parent side of a batch: cut specs into chunks, feed an executor, hand results on.
+
+The engine knows nothing about files: every finished chunk goes to a ``sink``
+callback (the results store writes it as Parquet parts; :func:`collect` keeps it in
+memory). Only a bounded number of chunks is in flight at any time (a few per
+worker), so a 100,000-run batch never holds 100,000 results, or even 100,000
+pending futures, and Ctrl-C stops within one chunk's time.
+
+Results never depend on the executor or on the number of workers: every run owns its
+seed, and readers sort by (scenario, point, replicate, quarter), not by finishing order.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
+from dataclasses import dataclass
+from functools import partial
+
+from tqdm.auto import tqdm
+
+from sim.experiments.executors import default_workers, open_executor, worker_count
+from sim.experiments.runner import ChunkResult, RunSpec, run_chunk
+
+MAX_CHUNK = 50
+TASKS_PER_WORKER = 8
+IN_FLIGHT_PER_WORKER = 2
+
+Sink = Callable[[int, list[RunSpec], ChunkResult], None]
+
+
+@dataclass
+class BatchStats:
+    """What happened in one call of :func:`execute`."""
+
+    submitted: int = 0
+    finished: int = 0
+    failed: int = 0
+    chunks: int = 0
+
+
+def chunk_size(n_specs: int, workers: int) -> int:
+    """Runs per task: about eight tasks per worker (load balance, smooth progress).
+
+    At most :data:`MAX_CHUNK`, so one task of Denmark runs takes seconds, not minutes,
+    and a killed batch loses little work; a 100,000-run batch becomes ~2,000 parts.
+    """
+    target = math.ceil(n_specs / (TASKS_PER_WORKER * max(workers, 1)))
+    return max(1, min(MAX_CHUNK, target))
+
+
+def make_chunks(specs: Sequence[RunSpec], size: int) -> list[list[RunSpec]]:
+    """Consecutive runs share a chunk (same scenario and point: one pickled scenario)."""
+    return [list(specs[i : i + size]) for i in range(0, len(specs), size)]
+
+
+def execute(
+    specs: Sequence[RunSpec],
+    executor: Executor,
+    sink: Sink,
+    *,
+    workers: int | None = None,
+    chunk: int | None = None,
+    municipal: bool = False,
+    progress: bool = True,
+    desc: str = "runs",
+) -> BatchStats:
+    """Run ``specs`` on ``executor``, calling ``sink`` with each finished chunk.
+
+    Args:
+        specs: Runs to do (already filtered of finished ones when resuming).
+        executor: Any ``concurrent.futures.Executor``.
+        sink: ``sink(chunk_index, specs, result)``, called in this process, in
+            finishing order; when it returns, the chunk is safe.
+        workers: Tasks the executor runs at once (default: asked of the executor).
+        chunk: Runs per task (default :func:`chunk_size`).
+        municipal: Ask workers for per-municipality final tables too.
+        progress: Show a tqdm bar with rate and ETA on stderr.
+        desc: Label of the progress bar.
+
+    Returns:
+        Counts of submitted, finished and failed runs.
+    """
+    n_workers = worker_count(executor, workers or default_workers())
+    size = chunk or chunk_size(len(specs), n_workers)
+    chunks = make_chunks(specs, size)
+    stats = BatchStats(submitted=len(specs), chunks=len(chunks))
+    task = partial(run_chunk, municipal=municipal)
+    limit = max(2, IN_FLIGHT_PER_WORKER * n_workers)
+    bar = tqdm(
+        total=len(specs),
+        unit="run",
+        desc=desc,
+        file=sys.stderr,
+        disable=not progress,
+        smoothing=0.05,
+    )
+    pending: dict[Future, int] = {}
+    next_chunk = 0
+    with bar:
+        try:
+            while next_chunk < len(chunks) or pending:
+                while next_chunk < len(chunks) and len(pending) < limit:
+                    pending[executor.submit(task, chunks[next_chunk])] = next_chunk
+                    next_chunk += 1
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in sorted(done, key=pending.__getitem__):
+                    i = pending.pop(fut)
+                    result = fut.result()
+                    sink(i, chunks[i], result)
+                    stats.finished += len(chunks[i])
+                    stats.failed += result.n_failed
+                    bar.update(len(chunks[i]))
+                    if stats.failed:
+                        bar.set_postfix(failed=stats.failed, refresh=False)
+        except BaseException:
+            for fut in pending:
+                fut.cancel()
+            raise
+    return stats
+
+
+def collect(
+    specs: Sequence[RunSpec],
+    executor: str = "process",
+    workers: int | None = None,
+    progress: bool = True,
+    municipal: bool = False,
+) -> list[ChunkResult]:
+    """Run ``specs`` and return the chunk results in spec order (in memory).
+
+    A small batch runs in this process whatever ``executor`` says when one worker
+    would do: starting processes would cost more than the runs.
+    """
+    if not specs:
+        raise ValueError("no runs to do: the batch has no specs")
+    n = default_workers() if workers is None else workers
+    kind = "serial" if n == 1 or len(specs) == 1 else executor
+    results: dict[int, ChunkResult] = {}
+
+    def keep(i: int, _specs: list[RunSpec], result: ChunkResult) -> None:
+        results[i] = result
+
+    with open_executor(kind, n) as ex:
+        execute(specs, ex, keep, workers=n, municipal=municipal, progress=progress)
+    return [results[i] for i in sorted(results)]

@@ -1,0 +1,223 @@
+"""The results store: a folder of Parquet parts, a manifest, and resume.
+
+Layout of ``results/<name>/``::
+
+    manifest.json          experiment, provenance, sessions, per-run status
+    runs/part-000001.parquet       one row per run × quarter (aggregate metrics)
+    finals/part-000001.parquet     one row per run (final values, t50/t90, design values)
+    municipal/part-000001.parquet  one row per run × municipality (optional, for maps)
+    status/part-000001.parquet     one row per attempted run: ok or failed, error, seconds
+
+Each finished chunk becomes one part in every table, written atomically (dot-prefixed
+temporary, fsync, rename; TOOLCHAIN.md). The ``status`` part is written **last** and
+is the chunk's commit mark: a data part without its status part (the writer was
+killed between two renames) is an orphan and is deleted when the folder is opened
+again, then its runs are simply redone. So re-running the same command after a kill
+skips exactly the runs that finished, and nothing is duplicated or lost. Failed runs
+are retried on resume; the latest attempt decides a run's status.
+
+Parts are plain Parquet: ``pandas.read_parquet("results/x/finals")`` works too; the
+methods here add the canonical order (scenario order of the experiment, then point,
+replicate, quarter), so a table never depends on which worker finished first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.experiments.outputs import json_text, write_atomic, write_text
+from sim.experiments.runner import RUN_ID_COLUMNS, ChunkResult, RunSpec
+
+TABLES = ("runs", "finals", "municipal", "status")
+DATA_TABLES = TABLES[:-1]
+PART_RE = re.compile(r"^part-(\d{6,})\.parquet$")
+MANIFEST = "manifest.json"
+
+
+class StoreError(ValueError):
+    """A results folder that cannot be used as asked (one line: folder, what, what to do)."""
+
+
+def part_name(seq: int) -> str:
+    """File name of part ``seq`` (zero-padded so names sort in writing order)."""
+    return f"part-{seq:06d}.parquet"
+
+
+class ResultsStore:
+    """Read and append to one experiment's results folder.
+
+    Open an existing folder with ``ResultsStore(folder)``; create or resume one with
+    :meth:`open` (what :func:`sim.experiments.experiment.run_experiment` does).
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        path = self.folder / MANIFEST
+        if not path.is_file():
+            raise StoreError(f"{self.folder}: no {MANIFEST}; not an egov-sim results folder")
+        self.manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        self._clean_orphans()
+
+    # -- creating and resuming -------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, folder: str | Path, manifest: dict[str, Any], resume: bool | None = None
+    ) -> tuple[ResultsStore, bool]:
+        """Create a new results folder, or reopen one of the same experiment.
+
+        Args:
+            folder: The results folder.
+            manifest: The new manifest; ``manifest["experiment"]["identity"]`` must be
+                the hash that decides whether two invocations are the same experiment.
+            resume: ``None`` resumes when the folder holds the same experiment and
+                starts fresh when it does not exist; ``True`` insists on resuming;
+                ``False`` insists on a new (absent or empty) folder.
+
+        Returns:
+            The store and whether it was resumed.
+
+        Raises:
+            StoreError: The folder holds another experiment or something else, or
+                ``resume`` cannot be honoured.
+        """
+        d = Path(folder)
+        exists = (d / MANIFEST).is_file()
+        if exists and resume is False:
+            raise StoreError(f"{d}: already holds results; pass --resume or choose another --out")
+        if not exists:
+            if resume:
+                raise StoreError(f"{d}: nothing to resume (no {MANIFEST}); run without --resume")
+            if d.exists() and any(p.name != ".gitkeep" for p in d.iterdir()):
+                raise StoreError(
+                    f"{d}: exists and is not an egov-sim results folder; choose another --out"
+                )
+            write_text(d / MANIFEST, json_text(manifest))
+            return cls(d), False
+        store = cls(d)
+        store._check_same_experiment(manifest["experiment"])
+        return store, True
+
+    def _check_same_experiment(self, new: dict[str, Any]) -> None:
+        old = self.manifest.get("experiment", {})
+        if old.get("identity") == new.get("identity"):
+            return
+        differ = [
+            k for k in sorted(set(old) | set(new)) if k != "identity" and old.get(k) != new.get(k)
+        ]
+        raise StoreError(
+            f"{self.folder}: holds a different experiment (differs in: "
+            f"{', '.join(differ) or 'identity'}); choose another --out or delete the folder"
+        )
+
+    def _clean_orphans(self) -> None:
+        """Delete data parts whose chunk never committed (no status part)."""
+        committed = {p.name for p in self._parts("status")}
+        for table in DATA_TABLES:
+            for part in self._parts(table):
+                if part.name not in committed:
+                    part.unlink()
+
+    def _parts(self, table: str) -> list[Path]:
+        d = self.folder / table
+        if not d.is_dir():
+            return []
+        return sorted(p for p in d.iterdir() if PART_RE.match(p.name))
+
+    def _next_seq(self) -> int:
+        seqs = [int(PART_RE.match(p.name).group(1)) for t in TABLES for p in self._parts(t)]
+        return max(seqs, default=0) + 1
+
+    # -- writing ---------------------------------------------------------------------
+
+    def write_chunk(self, _index: int, _specs: Sequence[RunSpec], result: ChunkResult) -> None:
+        """Write a finished chunk: data parts first, the status part last (the commit)."""
+        name = part_name(self._next_seq())
+        for table in DATA_TABLES:
+            frame = getattr(result, table)
+            if frame is not None and len(frame):
+                self._write_part(table, name, frame)
+        self._write_part("status", name, result.status)
+
+    def _write_part(self, table: str, name: str, frame: pd.DataFrame) -> None:
+        arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        write_atomic(self.folder / table / name, lambda tmp: pq.write_table(arrow, tmp))
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Replace the manifest atomically (it is re-read from disk by new readers)."""
+        write_text(self.folder / MANIFEST, json_text(manifest))
+        self.manifest = manifest
+
+    # -- reading ---------------------------------------------------------------------
+
+    @property
+    def scenario_order(self) -> list[str]:
+        """Scenario names in the order the experiment listed them."""
+        return list(self.manifest.get("experiment", {}).get("scenario_names", []))
+
+    def status(self) -> pd.DataFrame:
+        """Latest attempt of every run (ok or failed), in canonical order."""
+        table = self._read("status", None)
+        if table is None:
+            return pd.DataFrame(columns=["run_key", "status"])
+        table = table.drop_duplicates("run_key", keep="last")
+        return self._sorted(table)
+
+    def done_keys(self) -> set[str]:
+        """Keys of runs that finished (failed runs are not done: resume retries them)."""
+        st = self.status()
+        return set(st.loc[st["status"] == "ok", "run_key"])
+
+    def failures(self) -> pd.DataFrame:
+        """Runs whose latest attempt failed, with error and traceback."""
+        st = self.status()
+        return st[st["status"] == "failed"].reset_index(drop=True)
+
+    def finals(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """One row per finished run (see :func:`sim.experiments.runner.final_row`)."""
+        return self._table("finals", columns)
+
+    def runs(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """One row per run × quarter; pass ``columns`` to read only some metrics."""
+        return self._table("runs", columns, extra=("quarter",))
+
+    def municipal(self) -> pd.DataFrame | None:
+        """Per-municipality finals, or ``None`` when the batch did not record them."""
+        if not self._parts("municipal"):
+            return None
+        return self._table("municipal", None, extra=("municipality",))
+
+    def _table(
+        self, table: str, columns: Sequence[str] | None, extra: Sequence[str] = ()
+    ) -> pd.DataFrame:
+        wanted = (
+            None if columns is None else list(dict.fromkeys([*RUN_ID_COLUMNS, *extra, *columns]))
+        )
+        frame = self._read(table, wanted)
+        if frame is None:
+            raise StoreError(f"{self.folder}: no finished runs yet ({table}/ is empty)")
+        return self._sorted(frame, extra)
+
+    def _read(self, table: str, columns: list[str] | None) -> pd.DataFrame | None:
+        parts = self._parts(table)
+        if not parts:
+            return None
+        tables = [pq.read_table(p, columns=columns) for p in parts]
+        return pa.concat_tables(tables, promote_options="default").to_pandas()
+
+    def _sorted(self, frame: pd.DataFrame, extra: Sequence[str] = ()) -> pd.DataFrame:
+        """Canonical order: experiment's scenario order, point, replicate, then ``extra``."""
+        order = {name: i for i, name in enumerate(self.scenario_order)}
+        rank = frame["scenario"].map(order).fillna(len(order)).to_numpy(dtype="int64")
+        keys = [frame[c].to_numpy() for c in reversed(("point", "replicate", *extra))]
+        index = np.lexsort([*keys, rank])
+        return frame.iloc[index].reset_index(drop=True)
