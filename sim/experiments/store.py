@@ -41,6 +41,7 @@ TABLES = ("runs", "finals", "municipal", "status")
 DATA_TABLES = TABLES[:-1]
 PART_RE = re.compile(r"^part-(\d{6,})\.parquet$")
 MANIFEST = "manifest.json"
+SORT_IDS = ("scenario", "point", "replicate", "quarter")
 
 
 class StoreError(ValueError):
@@ -186,9 +187,17 @@ class ResultsStore:
         """One row per finished run (see :func:`sim.experiments.runner.final_row`)."""
         return self._table("finals", columns)
 
-    def runs(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """One row per run × quarter; pass ``columns`` to read only some metrics."""
-        return self._table("runs", columns, extra=("quarter",))
+    def runs(
+        self, columns: Sequence[str] | None = None, ids: Sequence[str] = SORT_IDS
+    ) -> pd.DataFrame:
+        """One row per run × quarter; pass ``columns`` to read only some metrics.
+
+        With ``columns`` only the ``ids`` needed to place a row come along (scenario,
+        point, replicate, quarter): at 100,000 runs a string column such as
+        ``run_key`` costs hundreds of MB, which column-at-a-time reductions must not
+        pay. Without ``columns`` every column is read.
+        """
+        return self._table("runs", columns, extra=("quarter",), ids=ids)
 
     def municipal(self) -> pd.DataFrame | None:
         """Per-municipality finals, or ``None`` when the batch did not record them."""
@@ -197,10 +206,16 @@ class ResultsStore:
         return self._table("municipal", None, extra=("municipality",))
 
     def _table(
-        self, table: str, columns: Sequence[str] | None, extra: Sequence[str] = ()
+        self,
+        table: str,
+        columns: Sequence[str] | None,
+        extra: Sequence[str] = (),
+        ids: Sequence[str] = RUN_ID_COLUMNS,
     ) -> pd.DataFrame:
         wanted = (
-            None if columns is None else list(dict.fromkeys([*RUN_ID_COLUMNS, *extra, *columns]))
+            None
+            if columns is None
+            else list(dict.fromkeys([*SORT_IDS[:3], *ids, *extra, *columns]))
         )
         frame = self._read(table, wanted)
         if frame is None:

@@ -51,9 +51,11 @@ def test_store_layout_manifest_and_canonical_order(reference):
         [s, r] for s in ("baseline", "funded_mandate") for r in range(4)
     ]
     assert finals["run_key"].is_unique
-    runs = reference.runs(["adoption_mun"])
-    assert list(runs.columns) == [*runner.ID_COLUMNS, "adoption_mun"]
+    runs = reference.runs(["adoption_mun"], ids=runner.ID_COLUMNS)
     assert len(runs) == 8 * 8 and not runs.duplicated(["run_key", "quarter"]).any()
+    runs = reference.runs(["adoption_mun"])
+    assert list(runs.columns) == ["scenario", "point", "replicate", "quarter", "adoption_mun"]
+    assert list(reference.runs()) == [*runner.ID_COLUMNS, *list(reference.runs())[7:]]
 
 
 def test_common_random_numbers_across_scenarios(reference):
@@ -173,7 +175,7 @@ def test_kill_mid_batch_then_resume(tmp_path, sig):
     assert store.manifest["sessions"][-1]["skipped_finished"] == done_before
     finals = store.finals()
     assert len(finals) == 2 * reps and finals["run_key"].is_unique
-    runs = store.runs(["adoption_mun"])
+    runs = store.runs(["adoption_mun"], ids=runner.ID_COLUMNS)
     assert len(runs) == 2 * reps * 8 and not runs.duplicated(["run_key", "quarter"]).any()
     clean = run_experiment(tiny_experiment(reps), tmp_path / "clean", SERIAL)
     assert_same_results(clean, store)
