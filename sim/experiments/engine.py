@@ -66,6 +66,7 @@ def execute(
     municipal: bool = False,
     progress: bool = True,
     desc: str = "runs",
+    task: Callable[..., ChunkResult] = run_chunk,
 ) -> BatchStats:
     """Run ``specs`` on ``executor``, calling ``sink`` with each finished chunk.
 
@@ -79,6 +80,8 @@ def execute(
         municipal: Ask workers for per-municipality final tables too.
         progress: Show a tqdm bar with rate and ETA on stderr.
         desc: Label of the progress bar.
+        task: The worker function, ``task(specs, municipal=...) -> ChunkResult``
+            (benchmarks swap in a stand-in to measure the engine alone).
 
     Returns:
         Counts of submitted, finished and failed runs.
@@ -87,7 +90,7 @@ def execute(
     size = chunk or chunk_size(len(specs), n_workers)
     chunks = make_chunks(specs, size)
     stats = BatchStats(submitted=len(specs), chunks=len(chunks))
-    task = partial(run_chunk, municipal=municipal)
+    work = partial(task, municipal=municipal)
     limit = max(2, IN_FLIGHT_PER_WORKER * n_workers)
     bar = tqdm(
         total=len(specs),
@@ -103,7 +106,7 @@ def execute(
         try:
             while next_chunk < len(chunks) or pending:
                 while next_chunk < len(chunks) and len(pending) < limit:
-                    pending[executor.submit(task, chunks[next_chunk])] = next_chunk
+                    pending[executor.submit(work, chunks[next_chunk])] = next_chunk
                     next_chunk += 1
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in sorted(done, key=pending.__getitem__):

@@ -11,7 +11,7 @@ status and wall time of every run.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,7 @@ import pandas as pd
 from sim.experiments import provenance
 from sim.experiments.engine import execute
 from sim.experiments.executors import check_kind, default_workers, open_executor
+from sim.experiments.runner import run_chunk
 from sim.experiments.specs import RunSpec, content_hash, make_specs, scenario_content, seed_keys
 from sim.experiments.store import ResultsStore
 
@@ -98,7 +99,11 @@ class Experiment:
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How and where to run; never changes the numbers."""
+    """How and where to run; never changes the numbers.
+
+    ``task`` is the worker function; only benchmarks change it (to time the engine
+    with a stand-in for the model).
+    """
 
     executor: str = "process"
     workers: int | None = None
@@ -107,6 +112,7 @@ class RunOptions:
     progress: bool = True
     chunk: int | None = None
     command: Sequence[str] = ()
+    task: Callable[..., Any] = run_chunk
 
 
 def run_experiment(
@@ -144,6 +150,7 @@ def run_experiment(
                     municipal=experiment.municipal,
                     progress=opts.progress,
                     desc=experiment.name or experiment.kind,
+                    task=opts.task,
                 )
             session.update(ran=stats.finished, failed=stats.failed)
         status = "complete"

@@ -66,6 +66,7 @@ class ResultsStore:
         if not path.is_file():
             raise StoreError(f"{self.folder}: no {MANIFEST}; not an egov-sim results folder")
         self.manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        self._seq: int | None = None
         self._clean_orphans()
 
     # -- creating and resuming -------------------------------------------------------
@@ -142,7 +143,10 @@ class ResultsStore:
 
     def write_chunk(self, _index: int, _specs: Sequence[RunSpec], result: ChunkResult) -> None:
         """Write a finished chunk: data parts first, the status part last (the commit)."""
-        name = part_name(self._next_seq())
+        if self._seq is None:  # listed once; this process is the folder's only writer
+            self._seq = self._next_seq()
+        name = part_name(self._seq)
+        self._seq += 1
         for table in DATA_TABLES:
             frame = getattr(result, table)
             if frame is not None and len(frame):
