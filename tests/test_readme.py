@@ -97,14 +97,15 @@ def test_readme_run_command_in_fresh_clone(fresh_clone):
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = fresh_clone / "results" / "main"
-    for name in ("runs.parquet", "summary.csv", "finals.csv", "manifest.json"):
+    for name in ("summary.csv", "finals.csv", "paired.csv", "manifest.json", "report.md"):
         assert (out / name).is_file(), name
     assert (out / "figures" / "adoption.png").stat().st_size > 10_000
-    runs = pd.read_parquet(out / "runs.parquet")
+    runs = pd.read_parquet(out / "runs", columns=["scenario", "replicate", "quarter"])
     assert set(runs["scenario"]) == {"baseline", "legislation", "funded_mandate"}
     assert runs.groupby("scenario")["replicate"].nunique().eq(100).all()
+    assert not runs.duplicated().any()
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["reps"] == 100
+    assert manifest["experiment"]["reps"] == 100 and manifest["complete"]
     assert "baseline" in proc.stdout and "funded_mandate" in proc.stdout
 
 

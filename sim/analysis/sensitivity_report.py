@@ -1,0 +1,66 @@
+"""Sensitivity indices of a finished design, written next to its results.
+
+The indices themselves come from :mod:`sim.analysis.sensitivity` (SALib); this module
+checks that the requested outputs exist *before* a long batch starts, and writes one
+``sensitivity.csv`` (one row per output × factor, with confidence intervals) and the
+bar charts once the batch is done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from sim.analysis.sensitivity import sensitivity_table
+from sim.experiments.outputs import write_atomic
+from sim.model.metrics import metric_names
+
+if TYPE_CHECKING:
+    from sim.experiments.design import Design
+    from sim.experiments.scenario import Scenario
+    from sim.experiments.store import ResultsStore
+
+FILE = "sensitivity.csv"
+
+
+def final_columns(scenario: Scenario) -> list[str]:
+    """Every per-run output a sensitivity analysis can take: finals and t50/t90 times."""
+    names = metric_names(scenario.catalogue)
+    timed = [m for m in names if m == "adoption_mun" or m.startswith("adoption_mun__")]
+    return [*names, *(f"t{t}_{m}" for m in timed for t in (50, 90))]
+
+
+def check_outputs(scenarios: Sequence[Scenario], outputs: Sequence[str]) -> None:
+    """Raise a one-line error naming an output that no run will produce."""
+    if not outputs:
+        raise ValueError("--output: no outputs given; expected at least one metric name")
+    allowed = final_columns(scenarios[0])
+    for out in outputs:
+        if out not in allowed:
+            shown = ", ".join(allowed[:12])
+            raise ValueError(
+                f"--output {out!r} is not a final metric; expected one of {shown}, ... "
+                "(egov-sim report lists them in finals.csv)"
+            )
+
+
+def write_sensitivity(store: ResultsStore, design: Design, outputs: Sequence[str]) -> pd.DataFrame:
+    """Indices for each output, written atomically to ``<results>/sensitivity.csv``.
+
+    Times to 50 %/90 % are NaN in runs that never got there; such an output is analysed
+    on the runs that did, and a point where none did makes the analysis stop with a
+    message naming the point (from :func:`sim.analysis.sensitivity.point_means`).
+    """
+    finals = store.finals()
+    tables = []
+    for out in outputs:
+        table = sensitivity_table(design, finals, out)
+        table = table.rename_axis("factor").reset_index()
+        table.insert(0, "output", out)
+        table.insert(1, "method", design.method)
+        tables.append(table)
+    result = pd.concat(tables, ignore_index=True)
+    write_atomic(store.folder / FILE, lambda tmp: result.to_csv(tmp, index=False))
+    return result

@@ -1,0 +1,215 @@
+"""The Python API: the same four verbs as the command line, for notebooks and scripts.
+
+``egov-sim compare A.toml B.toml --reps 50`` is ``compare(["A.toml", "B.toml"], reps=50)``;
+``sweep``, ``sensitivity`` and ``report`` mirror their commands argument for argument,
+and each returns the :class:`~sim.experiments.store.ResultsStore` it wrote, so
+``store.finals()`` or ``store.runs(["adoption_mun"])`` is the next line of a notebook.
+
+Process pools start with ``spawn``, which re-imports the caller's main module in each
+worker: in a plain script, guard the call with ``if __name__ == "__main__":``
+(notebooks and ``python -c`` need nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim.experiments.experiment import Experiment, RunOptions, run_experiment
+from sim.experiments.store import ResultsStore
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from sim.experiments.design import Design
+
+DEFAULT_REPS = 20
+DEFAULT_SEED = 20261123
+RESULTS = Path("results")
+
+
+@dataclass(frozen=True)
+class Execution:
+    """How to run (never what): executor, workers, scheduler address, resume, progress."""
+
+    executor: str = "process"
+    workers: int | None = None
+    address: str | None = None
+    resume: bool | None = None
+    progress: bool = True
+    chunk: int | None = None
+
+    def options(self, command: Sequence[str] = ()) -> RunOptions:
+        """As the engine's :class:`RunOptions`."""
+        return RunOptions(
+            self.executor,
+            self.workers,
+            self.address,
+            self.resume,
+            self.progress,
+            self.chunk,
+            tuple(command),
+        )
+
+
+def default_folder(names: Sequence[str]) -> Path:
+    """``results/<names joined by +>``: stable, so re-running a command resumes it."""
+    label = "+".join(names)
+    label = re.sub(r"[^A-Za-z0-9_.+-]", "_", label)
+    if len(label) > 80:
+        label = label[:80].rstrip("+_")
+    return RESULTS / label
+
+
+def compare(
+    scenarios: Sequence[str | Path],
+    reps: int = DEFAULT_REPS,
+    seed: int = DEFAULT_SEED,
+    out: str | Path | None = None,
+    *,
+    overrides: Sequence[str] = (),
+    execution: Execution | None = None,
+    municipal: bool = True,
+    report: bool = True,
+    command: Sequence[str] = (),
+) -> ResultsStore:
+    """Run scenarios × replicates with common random numbers (``egov-sim compare``).
+
+    Args:
+        scenarios: Scenario files; the first is the baseline of paired differences.
+        reps: Replicates per scenario.
+        seed: Root seed; the same seed gives the same numbers everywhere.
+        out: Results folder (default ``results/<scenario names>``).
+        overrides: ``--set KEY=VALUE`` strings applied to every scenario.
+        execution: Executor, workers, resume and progress settings.
+        municipal: Keep each municipality's final adoption (for the map).
+        report: Write summary tables, figures and ``report.md`` afterwards.
+        command: The command line, for the manifest.
+
+    Returns:
+        The results store.
+    """
+    from sim.experiments.scenario import load_scenarios
+
+    loaded = tuple(load_scenarios(scenarios, overrides))
+    exp = Experiment("compare", loaded, reps, seed, municipal=municipal, name="compare")
+    folder = Path(out) if out is not None else default_folder([s.name for s in loaded])
+    store = run_experiment(exp, folder, (execution or Execution()).options(command))
+    if report:
+        write_report(store)
+    return store
+
+
+def sweep(
+    design: str | Path,
+    out: str | Path | None = None,
+    *,
+    overrides: Sequence[str] = (),
+    design_overrides: Sequence[str] = (),
+    execution: Execution | None = None,
+    report: bool = True,
+    command: Sequence[str] = (),
+) -> ResultsStore:
+    """Run a design file's points × replicates on its base scenarios (``egov-sim sweep``).
+
+    Args:
+        design: The design TOML file.
+        out: Results folder (default ``results/<design name>``).
+        overrides: ``--set`` strings applied to the base scenarios.
+        design_overrides: ``design.<key>=VALUE`` strings (``--reps``, ``--seed``, ...).
+        execution: Executor, workers, resume and progress settings.
+        report: Write summary tables, figures and ``report.md`` afterwards.
+        command: The command line, for the manifest.
+    """
+    exp, _ = plan_design(design, overrides, design_overrides, "sweep")
+    folder = Path(out) if out is not None else RESULTS / exp.name
+    store = run_experiment(exp, folder, (execution or Execution()).options(command))
+    if report:
+        write_report(store)
+    return store
+
+
+def plan_design(
+    design: str | Path,
+    overrides: Sequence[str] = (),
+    design_overrides: Sequence[str] = (),
+    kind: str = "sweep",
+) -> tuple[Experiment, Design]:
+    """Load a design and its base scenarios, and validate every point before any run.
+
+    A bad value at point 917 of a Sobol design should stop the command at once with
+    a located error, not fail 917 runs an hour later inside workers.
+    """
+    from sim.experiments.design import apply_point, load_design
+    from sim.experiments.scenario import load_scenarios
+
+    d = load_design(design, design_overrides)
+    bases = tuple(load_scenarios(d.scenarios, overrides))
+    points = tuple(d.points())
+    for base in bases:
+        for values in points:
+            apply_point(base, values, where=str(design))
+    return Experiment(kind, bases, d.reps, d.seed, points, d.to_dict(), name=d.name), d
+
+
+def sensitivity(
+    design: str | Path,
+    method: str | None = None,
+    outputs: Sequence[str] = ("adoption_mun",),
+    out: str | Path | None = None,
+    *,
+    overrides: Sequence[str] = (),
+    design_overrides: Sequence[str] = (),
+    execution: Execution | None = None,
+    report: bool = True,
+    command: Sequence[str] = (),
+) -> tuple[ResultsStore, pd.DataFrame]:
+    """Morris or Sobol indices of final outputs over a design (``egov-sim sensitivity``).
+
+    Args:
+        design: A design file (any method; ``method`` overrides ``design.method``).
+        method: ``"morris"`` or ``"sobol"``, or ``None`` to keep the file's.
+        outputs: Final metrics to analyse (columns of the finals table).
+        out: Results folder (default ``results/<design name>``).
+        overrides: ``--set`` strings applied to the base scenarios.
+        design_overrides: ``design.<key>=VALUE`` strings.
+        execution: Executor, workers, resume and progress settings.
+        report: Write summary tables, figures and ``report.md`` afterwards.
+        command: The command line, for the manifest.
+
+    Returns:
+        The store and the indices table (one row per output × factor), also written
+        to ``sensitivity.csv`` in the results folder.
+    """
+    from sim.analysis.sensitivity_report import check_outputs, write_sensitivity
+
+    extra = [*design_overrides, *([f"design.method={method}"] if method else [])]
+    exp, d = plan_design(design, overrides, extra, "sensitivity")
+    if d.method not in ("morris", "sobol"):
+        raise ValueError(
+            f"{design}: design.method = {d.method!r} is not allowed for sensitivity; "
+            "expected morris or sobol (or pass --method)"
+        )
+    check_outputs(exp.scenarios, outputs)
+    folder = Path(out) if out is not None else RESULTS / exp.name
+    store = run_experiment(exp, folder, (execution or Execution()).options(command))
+    table = write_sensitivity(store, d, outputs)
+    if report:
+        write_report(store)
+    return store, table
+
+
+def write_report(store: ResultsStore | str | Path) -> Path:
+    """Summary tables, figures and ``report.md`` for a results folder (``egov-sim report``)."""
+    from sim.analysis.report import write_report as _write
+
+    st = store if isinstance(store, ResultsStore) else ResultsStore(store)
+    return _write(st.folder, st)
+
+
+def open_results(folder: str | Path) -> ResultsStore:
+    """Open a results folder for reading (tables come back in canonical order)."""
+    return ResultsStore(folder)
