@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -41,11 +41,26 @@ TRACEBACK_CHARS = 4000
 
 @dataclass
 class RunOutput:
-    """One finished run: its quarterly table, its final row and (optionally) municipalities."""
+    """One finished run as arrays: metric series, final row, municipal shares.
 
-    runs: pd.DataFrame
+    Tables are built once per chunk (:func:`run_chunk`), not once per run: building
+    a small DataFrame costs about as much as a tenth of a Denmark run.
+    """
+
+    ids: dict[str, Any]
+    data: dict[str, np.ndarray]
     final: dict[str, Any]
-    municipal: pd.DataFrame | None
+    municipal: dict[str, np.ndarray] | None
+
+    @property
+    def runs(self) -> pd.DataFrame:
+        """The quarterly table: :data:`ID_COLUMNS`, then every metric."""
+        return runs_frame([self])
+
+    @property
+    def municipal_frame(self) -> pd.DataFrame | None:
+        """Per-municipality table, or ``None`` when not recorded."""
+        return municipal_frame([self]) if self.municipal is not None else None
 
 
 @dataclass
@@ -103,29 +118,45 @@ def run_one(spec: RunSpec, municipal: bool = False) -> RunOutput:
     model.run()
     names = metric_names(sc.catalogue)
     data = {name: np.asarray(model.datacollector.model_vars[name], dtype=float) for name in names}
-    mun = municipal_table(spec, model) if municipal else None
+    mun = None
+    if municipal:
+        st = model.state
+        mun = {"adoption": (st.status == ADOPTED).mean(axis=1), "local": st.local.mean(axis=1)}
     del model
-    n = len(data[names[0]]) if names else 0
-    ids = {k: _column(v, n) for k, v in _ids(spec).items()}
-    runs = pd.DataFrame({**ids, "quarter": np.arange(n, dtype=np.int64), **data})
-    return RunOutput(runs, final_row(runs, _ids(spec), spec.values), mun)
+    ids = _ids(spec)
+    return RunOutput(ids, data, final_row(data, ids, spec.values), mun)
 
 
-def _column(value: Any, n: int) -> Any:
-    if isinstance(value, str):
-        return pd.Series([value] * n, dtype="str")
-    return np.full(n, value, dtype=np.int64)
+def _ids_columns(outputs: Sequence[RunOutput], lengths: Sequence[int]) -> dict[str, Any]:
+    """Identifier columns repeated per row (strings built once, as Arrow-backed arrays)."""
+    cols: dict[str, Any] = {}
+    for key in RUN_ID_COLUMNS:
+        values = [o.ids[key] for o in outputs]
+        if isinstance(values[0], str):
+            cols[key] = pd.array(np.repeat(np.array(values, dtype=object), lengths), dtype="str")
+        else:
+            cols[key] = np.repeat(np.array(values, dtype=np.int64), lengths)
+    return cols
 
 
-def municipal_table(spec: RunSpec, model: EGovModel) -> pd.DataFrame:
-    """Final adoption and local-build shares per municipality (index order of the country)."""
-    state = model.state
-    n = state.status.shape[0]
-    table = pd.DataFrame({k: _column(v, n) for k, v in _ids(spec).items()})
-    table["municipality"] = np.arange(n, dtype=np.int64)
-    table["adoption"] = (state.status == ADOPTED).mean(axis=1)
-    table["local"] = state.local.mean(axis=1)
-    return table
+def runs_frame(outputs: Sequence[RunOutput]) -> pd.DataFrame:
+    """Quarterly rows of several runs (same metrics) as one table."""
+    lengths = [len(next(iter(o.data.values()))) if o.data else 0 for o in outputs]
+    cols = _ids_columns(outputs, lengths)
+    cols["quarter"] = np.concatenate([np.arange(n, dtype=np.int64) for n in lengths])
+    for name in outputs[0].data:
+        cols[name] = np.concatenate([o.data[name] for o in outputs])
+    return pd.DataFrame(cols)
+
+
+def municipal_frame(outputs: Sequence[RunOutput]) -> pd.DataFrame:
+    """Per-municipality rows of several runs as one table."""
+    lengths = [len(o.municipal["adoption"]) for o in outputs]
+    cols = _ids_columns(outputs, lengths)
+    cols["municipality"] = np.concatenate([np.arange(n, dtype=np.int64) for n in lengths])
+    for name in ("adoption", "local"):
+        cols[name] = np.concatenate([o.municipal[name] for o in outputs])
+    return pd.DataFrame(cols)
 
 
 def _first_reaching(values: np.ndarray, threshold: float) -> float:
@@ -135,7 +166,7 @@ def _first_reaching(values: np.ndarray, threshold: float) -> float:
 
 
 def final_row(
-    run: pd.DataFrame, ids: dict[str, Any], values: Sequence[tuple[str, Any]] = ()
+    data: Mapping[str, np.ndarray], ids: dict[str, Any], values: Sequence[tuple[str, Any]] = ()
 ) -> dict[str, Any]:
     """One run's final values, times to 50 % / 90 % adoption and design values.
 
@@ -146,20 +177,17 @@ def final_row(
     is all a sensitivity analysis needs.
 
     Args:
-        run: One run's quarterly table, sorted by quarter.
+        data: One run's metric series (quarter order), metric name -> array.
         ids: The run's identifier columns (:data:`RUN_ID_COLUMNS`).
         values: The design point's ``(key path, value)`` pairs.
     """
-    metrics = [c for c in run.columns if c not in ID_COLUMNS]
-    timed = [c for c in metrics if c == "adoption_mun" or c.startswith("adoption_mun__")]
     row: dict[str, Any] = dict(ids)
-    row["quarters"] = len(run)
-    last = run.iloc[-1]
-    row.update({c: float(last[c]) for c in metrics})
-    for m in timed:
-        series = run[m].to_numpy(dtype=float)
-        for t in THRESHOLDS:
-            row[f"t{round(t * 100)}_{m}"] = _first_reaching(series, t)
+    row["quarters"] = len(next(iter(data.values()))) if data else 0
+    row.update({m: float(series[-1]) for m, series in data.items()})
+    for m, series in data.items():
+        if m == "adoption_mun" or m.startswith("adoption_mun__"):
+            for t in THRESHOLDS:
+                row[f"t{round(t * 100)}_{m}"] = _first_reaching(series, t)
     for key, value in values:
         row[key] = value
     return row
@@ -167,7 +195,7 @@ def final_row(
 
 def run_chunk(specs: Sequence[RunSpec], municipal: bool = False) -> ChunkResult:
     """Run several specs in one worker task; a run that raises is recorded, not fatal."""
-    runs, finals, muns, status = [], [], [], []
+    outputs, status = [], []
     for spec in specs:
         started = time.perf_counter()
         try:
@@ -177,16 +205,15 @@ def run_chunk(specs: Sequence[RunSpec], municipal: bool = False) -> ChunkResult:
             error = f"{type(exc).__name__}: {exc}"
             status.append({**_ids(spec), "status": "failed", "error": error, "traceback": tb})
         else:
-            runs.append(out.runs)
-            finals.append(out.final)
-            if out.municipal is not None:
-                muns.append(out.municipal)
+            outputs.append(out)
             status.append({**_ids(spec), "status": "ok", "error": "", "traceback": ""})
         status[-1]["seconds"] = time.perf_counter() - started
+    if not outputs:
+        return ChunkResult(None, None, None, _status_frame(status))
     return ChunkResult(
-        pd.concat(runs, ignore_index=True) if runs else None,
-        _finals_frame(finals) if finals else None,
-        pd.concat(muns, ignore_index=True) if muns else None,
+        runs_frame(outputs),
+        _finals_frame([o.final for o in outputs]),
+        municipal_frame(outputs) if municipal else None,
         _status_frame(status),
     )
 
@@ -242,5 +269,6 @@ def run_summaries(runs: pd.DataFrame) -> pd.DataFrame:
         first = run.iloc[0]
         ids = {c: first[c] for c in RUN_ID_COLUMNS}
         ids.update({c: int(ids[c]) for c in ("point", "replicate", "seed")})
-        rows.append(final_row(run, ids))
+        metrics = [c for c in run.columns if c not in ID_COLUMNS]
+        rows.append(final_row({m: run[m].to_numpy(dtype=float) for m in metrics}, ids))
     return _finals_frame(rows)

@@ -75,7 +75,7 @@ def test_run_one_table_shape_and_repeatable(scenarios):
 
 def test_run_one_municipal_table(scenarios):
     spec = make_specs(scenarios, 1, 7)[0]
-    mun = run_one(spec, municipal=True).municipal
+    mun = run_one(spec, municipal=True).municipal_frame
     assert mun["municipality"].tolist() == list(range(30))
     assert ((mun["adoption"] >= 0) & (mun["adoption"] + mun["local"] <= 1 + 1e-12)).all()
 
