@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+import mesa
 import numpy as np
 
 from sim.model.blocks import Catalogue
@@ -73,6 +74,29 @@ def reporters(catalogue: Catalogue) -> dict[str, partial]:
     return {name: partial(read, name) for name in metric_names(catalogue)}
 
 
+class QuarterCollector(mesa.DataCollector):
+    """A Mesa DataCollector that appends the quarter's snapshot without per-value overhead.
+
+    The stock ``collect`` dispatches on each reporter's type and deep-copies every
+    value; our reporters are all ``read(name)`` partials returning immutable floats,
+    so appending ``model.current[name]`` directly stores exactly the same values. The
+    reporters stay registered, so ``model_vars`` and the dataframe methods behave as
+    with the stock collector.
+    """
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        super().__init__(model_reporters=reporters(catalogue))
+        self._validated = True  # reporters are read(name) partials over compute()'s keys
+        self._series = [(name, self.model_vars[name]) for name in self.model_reporters]
+
+    def collect(self, model: EGovModel) -> None:
+        """Append this quarter's value of every output (``model.current``)."""
+        self._collection_steps.append(model.time)
+        current = model.current
+        for name, series in self._series:
+            series.append(current[name])
+
+
 def gini(values: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0: equal; 0 for all zeros)."""
     v = np.sort(np.asarray(values, dtype=float))
@@ -95,47 +119,65 @@ def maturity(model: EGovModel) -> np.ndarray:
 
 
 def compute(model: EGovModel) -> dict[str, float]:
-    """Every per-quarter output, as plain floats."""
-    st, pop = model.state, model.state.population
+    """Every per-quarter output, as plain floats.
+
+    Shared intermediates (status masks, population weights, per-block vectors) are
+    built once. Shares of boolean cells are exact integer counts divided by the cell
+    count, which is bit-identical to the float mean and avoids a float conversion.
+    """
+    st, rs = model.state, model.rstate
+    pop = st.population
     w = pop / pop.sum()
-    adopted = st.status == ADOPTED
+    status = st.status
+    adopted = status == ADOPTED
+    local = st.local
+    m, cells = st.n, adopted.size
+    adopt_block = np.count_nonzero(adopted, axis=0) / m
+    adopt_pop_block = w @ adopted
+    takeup_block = w @ st.takeup
+    local_block = np.count_nonzero(local, axis=0) / m
+    has_regions = rs.n > 0
     out: dict[str, float] = {
-        "adoption_mun": float(mean(adopted)),
-        "adoption_pop": float(mean(w @ adopted)),
-        "adoption_regional": float(mean(model.rstate.status == ADOPTED))
-        if model.rstate.n
+        "adoption_mun": float(np.count_nonzero(adopted) / cells),
+        "adoption_pop": float(mean(adopt_pop_block)),
+        "adoption_regional": float(np.count_nonzero(rs.status == ADOPTED) / rs.status.size)
+        if has_regions
         else np.nan,
         "platforms_live": float(mean(model.central.platform == LIVE)),
-        "implementing": float(mean(st.status == IMPLEMENTING)),
-        "failed_now": float((st.failed_at == model.quarter).sum()),
-        "fragmentation": float(mean(st.local)),
-        "takeup": float(mean(w @ st.takeup)),
+        "implementing": float(np.count_nonzero(status == IMPLEMENTING) / cells),
+        "failed_now": float(np.count_nonzero(st.failed_at == model.quarter)),
+        "fragmentation": float(np.count_nonzero(local) / cells),
+        "takeup": float(mean(takeup_block)),
         "once_only": float(w @ adopted[:, model.blocks.once_only].all(axis=1)),
         "trust_mc": float(mean(st.trust_central)),
-        "trust_mr": float(mean(st.trust_region)) if model.rstate.n else np.nan,
-        "trust_rc": float(mean(model.rstate.trust_central)) if model.rstate.n else np.nan,
+        "trust_mr": float(mean(st.trust_region)) if has_regions else np.nan,
+        "trust_rc": float(mean(rs.trust_central)) if has_regions else np.nan,
         "credibility": float(model.central.credibility),
     }
-    out.update(_inequality(model, adopted))
+    out.update(_inequality(model, adopted, adopted | local))
     out.update(_money(model))
-    per_block = {
-        "adoption_mun": mean(adopted, axis=0),
-        "adoption_pop": w @ adopted,
-        "local": mean(st.local, axis=0),
-        "takeup": w @ st.takeup,
-    }
-    for name, values in per_block.items():
-        out.update(zip(model.block_metric_names[name], values.tolist(), strict=True))
+    names = model.block_metric_names
+    for name, values in (
+        ("adoption_mun", adopt_block),
+        ("adoption_pop", adopt_pop_block),
+        ("local", local_block),
+        ("takeup", takeup_block),
+    ):
+        out.update(zip(names[name], values.tolist(), strict=True))
     return out
 
 
-def _inequality(model: EGovModel, adopted: np.ndarray) -> dict[str, float]:
+def _inequality(model: EGovModel, adopted: np.ndarray, running: np.ndarray) -> dict[str, float]:
+    """Maturity shares, Gini, size gap and regional dispersion from shared masks."""
     st = model.state
-    mat = maturity(model)
-    out = {f"maturity_{s}": float(mean(mat == s)) for s in range(1, N_STAGES + 1)}
+    stage = model.blocks.stage
+    mat = np.maximum(np.where(running, stage[None, :], 1).max(axis=1), 1)
+    n = mat.size
+    counts = np.bincount(mat, minlength=N_STAGES + 1)
+    out = {f"maturity_{s}": float(counts[s] / n) for s in range(1, N_STAGES + 1)}
     out["maturity_mean"] = float(mean(mat))
     out["gini_maturity"] = gini(mat)
-    share = mean(adopted, axis=1)
+    share = np.count_nonzero(adopted, axis=1) / adopted.shape[1]
     large, small = st.size_class >= 3, st.size_class <= 1
     out["size_gap"] = (
         float(mean(share[large]) - mean(share[small])) if large.any() and small.any() else np.nan

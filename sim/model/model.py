@@ -106,7 +106,7 @@ class EGovModel(mesa.Model):
         self.block_metric_names = {
             m: [f"{m}__{k}" for k in self.catalogue.keys] for m in metrics.BLOCK_METRICS
         }
-        self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters(self.catalogue))
+        self.datacollector = metrics.QuarterCollector(self.catalogue)
 
     # -- the quarter ---------------------------------------------------------------
     def step(self) -> None:
