@@ -64,6 +64,9 @@ class RegionalGovernment(mesa.Agent):
         super().__init__(model)
         self.index = index
         self.grant_pool = None
+        # Municipal membership is fixed at construction: computed once, not per quarter.
+        self.mine = model.state.region == index
+        self.cofund_cells: np.ndarray | None = None  # (M, B) co-funding share, built once
 
     @property
     def name(self) -> str:

@@ -44,6 +44,7 @@ class GrantOffer:
 
     share: np.ndarray  # (M, B) share of the integration cost paid by the pool
     pool: GrantPool
+    members: np.ndarray | None = None  # (M,) bool: the only rows where share may be > 0
 
 
 @dataclass
@@ -106,12 +107,21 @@ class Effects:
     def offered_grant_share(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Co-funding share a municipality can expect now (pools with money left).
 
-        (M, B) for all municipalities, or (len(rows), B) for the given rows.
+        (M, B) for all municipalities, or (len(rows), B) for the given rows. An offer
+        that declares its ``members`` adds only on those rows: shares are >= 0 and
+        adding 0.0 elsewhere changes nothing, so the sum is the same, without
+        gathering every offer's full array (regions each offer on their own rows).
         """
-        idx = slice(None) if rows is None else rows
         n = self.n_mun if rows is None else len(rows)
         total = np.zeros((n, self.n_blocks))
         for offer in self.grant_offers:
-            if offer.pool.remaining > 0:
-                total += offer.share[idx]
+            if offer.pool.remaining <= 0:
+                continue
+            if offer.members is None:
+                total += offer.share if rows is None else offer.share[rows]
+                continue
+            sel = offer.members if rows is None else offer.members[rows]
+            at = np.flatnonzero(sel)
+            if at.size:
+                total[at] += offer.share[at if rows is None else rows[at]]
         return np.minimum(total, 1.0)

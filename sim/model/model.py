@@ -103,6 +103,7 @@ class EGovModel(mesa.Model):
             inst.initialize(self)
         self.current: dict[str, float] = {}
         self._peer: np.ndarray | None = None  # neighbours' adoption, until statuses change
+        self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
         self.block_metric_names = {
             m: [f"{m}__{k}" for k in self.catalogue.keys] for m in metrics.BLOCK_METRICS
         }

@@ -38,7 +38,7 @@ def new_year(reg: RegionalGovernment) -> None:
     u_host, u_fund = rng.random(), rng.random()
     model.ledger.allocate("regional", float(rs.budget[r]))
     rs.free_budget[r] = rs.priority[r] * rs.budget[r]
-    mine = model.state.region == r
+    mine = reg.mine
     small = model.state.population[mine] < rp.centre_small_population
     if not rs.hosts_centre[r] and mine.any() and small.mean() >= rp.centre_small_share:
         expected_cost = small.sum() * rp.centre_cost_per_member * rp.centre_founding_share
@@ -56,13 +56,15 @@ def new_year(reg: RegionalGovernment) -> None:
 
 def step(reg: RegionalGovernment) -> None:
     """Co-funding offer to the region's municipalities and centre running costs."""
-    model, r = reg.model, reg.index
+    model = reg.model
     rp = model.params.regional
-    mine = model.state.region == r
+    mine = reg.mine
     if reg.grant_pool is not None and reg.grant_pool.remaining > 0:
-        share = np.zeros((model.state.n, len(model.catalogue)))
-        share[mine] = rp.cofund_share
-        model.effects.grant_offers.append(GrantOffer(share=share, pool=reg.grant_pool))
+        if reg.cofund_cells is None:  # constant: build once, offers only read it
+            reg.cofund_cells = np.zeros((model.state.n, len(model.catalogue)))
+            reg.cofund_cells[mine] = rp.cofund_share
+        offer = GrantOffer(share=reg.cofund_cells, pool=reg.grant_pool, members=mine)
+        model.effects.grant_offers.append(offer)
     members = int((model.state.centre_member & ~model.state.instrument_member & mine).sum())
     if members:
         model.ledger.spend("regional", members * rp.centre_cost_per_member / 4.0, "shared centre")

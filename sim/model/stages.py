@@ -117,12 +117,26 @@ def trust_stage(model: EGovModel) -> None:
         )
     success = model.peer_adoption()
     failure = model.neighbour_share(st.status == FAILED)
-    champions = model.neighbour_share((st.role == ENTREPRENEUR)[:, None])
+    champions = champion_share(model)
     push = eff.belief_push + model.params.leadership.entrepreneur_belief_push * champions
     st.belief[:] = update_beliefs(
         st.belief, success, failure, push, model.params.decision.belief_learning
     )
     regional.learn(model)
+
+
+def champion_share(model: EGovModel) -> np.ndarray:
+    """(M, 1) share of neighbours led by an entrepreneur, recomputed only when roles change.
+
+    Roles change only at municipal elections, so the sparse neighbour sum is reused
+    between them (the cached result is the same computation on the same roles).
+    """
+    role = model.state.role
+    cached = model.champions_cache
+    if cached is None or not np.array_equal(cached[0], role):
+        share = model.neighbour_share((role == ENTREPRENEUR)[:, None])
+        model.champions_cache = cached = (role.copy(), share)
+    return cached[1]
 
 
 def benefit_stage(model: EGovModel) -> None:
