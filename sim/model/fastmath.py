@@ -22,3 +22,14 @@ def mean(a: np.ndarray, axis: int | None = None):
     a = np.asarray(a)
     n = a.size if axis is None else a.shape[axis]
     return np.add.reduce(a, axis=axis, dtype=np.float64) / n
+
+
+def std(a: np.ndarray) -> float:
+    """Population standard deviation of a 1-D float array, as ``ndarray.std``.
+
+    The same steps as numpy's ``_var`` (pairwise sum, subtract, square, sum, divide,
+    square root) without its argument handling, so the result is bit-identical.
+    """
+    n = a.size
+    x = a - np.add.reduce(a) / n
+    return float(np.sqrt(np.add.reduce(x * x) / n))

@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.model.blocks import Catalogue
 from sim.model.central import LIVE
-from sim.model.fastmath import mean
+from sim.model.fastmath import mean, std
 from sim.model.state import ADOPTED, IMPLEMENTING
 
 if TYPE_CHECKING:
@@ -178,14 +178,14 @@ def _inequality(model: EGovModel, adopted: np.ndarray, running: np.ndarray) -> d
     out["maturity_mean"] = float(mean(mat))
     out["gini_maturity"] = gini(mat)
     share = np.count_nonzero(adopted, axis=1) / adopted.shape[1]
-    large, small = st.size_class >= 3, st.size_class <= 1
+    large, small = model.size_groups
     out["size_gap"] = (
-        float(mean(share[large]) - mean(share[small])) if large.any() and small.any() else np.nan
+        float(mean(share[large]) - mean(share[small])) if large is not None else np.nan
     )
     if model.rstate.n > 1:
         sums = np.bincount(st.region, weights=share * st.population, minlength=model.rstate.n)
         by_region = sums / np.maximum(model.rstate.population, 1.0)
-        out["regional_dispersion"] = float(by_region.std())
+        out["regional_dispersion"] = std(by_region)
     else:
         out["regional_dispersion"] = np.nan
     return out

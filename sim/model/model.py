@@ -104,6 +104,9 @@ class EGovModel(mesa.Model):
         self.current: dict[str, float] = {}
         self._peer: np.ndarray | None = None  # neighbours' adoption, until statuses change
         self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
+        large, small = self.state.size_class >= 3, self.state.size_class <= 1
+        # Fixed size groups for the size-gap output (None when a group is empty).
+        self.size_groups = (large, small) if large.any() and small.any() else (None, None)
         self.block_metric_names = {
             m: [f"{m}__{k}" for k in self.catalogue.keys] for m in metrics.BLOCK_METRICS
         }

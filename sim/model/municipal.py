@@ -212,7 +212,8 @@ def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dict[str
     commit = cost / np.maximum(model.blocks.quarters / 4.0, 1.0)[None, :]
     started = np.zeros(choice.shape, dtype=bool)
     free = st.free_budget[rows]
-    for b in block_order:
+    chosen = (choice != dk.WAIT).any(axis=0)
+    for b in block_order[chosen[block_order]]:  # blocks nobody chose leave ``free`` as is
         fits = (choice[:, b] != dk.WAIT) & (commit[:, b] <= free)
         free[fits] -= commit[fits, b]
         started[fits, b] = True

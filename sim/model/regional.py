@@ -142,28 +142,53 @@ def learn(model: EGovModel) -> None:
     )
 
 
+def _static_inputs(model: EGovModel) -> dict[str, np.ndarray]:
+    """Region inputs that never change during a run, built on first use and kept.
+
+    Region membership, parameters and the catalogue are fixed once the model is
+    built, so these arrays are the same every quarter; rebuilding them dominated
+    the regions' per-quarter cost on small countries.
+    """
+    cached = getattr(model, "_region_static", None)
+    if cached is None:
+        rs, st = model.rstate, model.state
+        nb, dp, rp = len(model.catalogue), model.params.decision, model.params.regional
+        has = st.region >= 0
+        cached = {
+            "population": rs.population * rp.service_share,
+            "autonomy": np.full(rs.n, rp.autonomy),
+            "leadership": np.zeros(rs.n),
+            "peer_weight": np.full(rs.n, dp.peer_weight),
+            "risk_cut": np.zeros(rs.n),
+            "zeros": np.zeros((rs.n, nb)),
+            "counts": np.bincount(st.region[has], minlength=rs.n)[:, None],
+            "fail_prob": np.broadcast_to(model.blocks.failure[None, :], (rs.n, nb)),
+        }
+        model._region_static = cached
+    return cached
+
+
 def _inputs(model: EGovModel) -> ValueInputs:
     rs, st = model.rstate, model.state
-    nb = len(model.catalogue)
-    has = st.region >= 0
+    fixed = _static_inputs(model)
     peer = model.region_sum(st.adopted)
-    counts = np.bincount(st.region[has], minlength=rs.n)[:, None]
+    counts = fixed["counts"]
     return ValueInputs(
-        population=rs.population * model.params.regional.service_share,
+        population=fixed["population"],
         skills=region_skills(model),
-        autonomy=np.full(rs.n, model.params.regional.autonomy),
+        autonomy=fixed["autonomy"],
         trust_owner=rs.trust_central,
         credibility=model.central.credibility,
-        leadership=np.zeros(rs.n),
-        peer_weight=np.full(rs.n, model.params.decision.peer_weight),
-        risk_cut=np.zeros(rs.n),
+        leadership=fixed["leadership"],
+        peer_weight=fixed["peer_weight"],
+        risk_cut=fixed["risk_cut"],
         belief=rs.belief,
         peer_share=np.divide(peer, counts, out=np.zeros_like(peer), where=counts > 0),
         pressure=model.effects.region_pressure,
-        grant=np.zeros((rs.n, nb)),
-        cost_cut=np.zeros((rs.n, nb)),
+        grant=fixed["zeros"],
+        cost_cut=fixed["zeros"],
         gross_cost=model.region_gross,
-        fail_prob=np.broadcast_to(model.blocks.failure[None, :], (rs.n, nb)),
+        fail_prob=fixed["fail_prob"],
         network=model.network_now(),
     )
 
@@ -180,13 +205,14 @@ def _decide(model: EGovModel, u: np.ndarray, u_ovr: np.ndarray) -> None:
     )
     want = draw_choices(p_std, p_loc, u) == STANDARD
     ip = model.params.implementation
-    actual = cost * (1.0 + ip.local_overrun_scale * overrun(u_ovr, ip))
-    for b in range(want.shape[1]):
+    for b in np.flatnonzero(want.any(axis=0)):  # blocks no region wants change nothing
         fits = want[:, b] & (cost[:, b] <= rs.free_budget)
         if not fits.any():
             continue
         rs.free_budget[fits] -= cost[fits, b]
-        model.ledger.spend("regional", float(actual[fits, b].sum()), "own integration")
+        # Elementwise overrun on the starting cells only: the same values as on all cells.
+        actual = cost[fits, b] * (1.0 + ip.local_overrun_scale * overrun(u_ovr[fits, b], ip))
+        model.ledger.spend("regional", float(actual.sum()), "own integration")
         rs.status[fits, b] = IMPLEMENTING
         rs.remaining[fits, b] = model.blocks.quarters[b]
         rs.mandated[fits, b] = model.effects.region_mandated[fits, b]
