@@ -242,7 +242,11 @@ def draw_choices(p_std: np.ndarray, p_loc: np.ndarray, u: np.ndarray) -> np.ndar
 def prerequisites_met(done: np.ndarray, prereq: np.ndarray) -> np.ndarray:
     """(N, B) bool: every prerequisite of block b is done for row i.
 
-    ``done`` is (N, B) bool; ``prereq[b, p]`` marks p as a prerequisite of b.
+    ``done`` is (N, B) bool; ``prereq[b, p]`` marks p as a prerequisite of b. Only
+    blocks that have prerequisites are checked, one boolean ``all`` over their
+    prerequisite columns each: exact, and cheaper than an integer matrix product.
     """
-    missing = (~done).astype(np.int32) @ prereq.T.astype(np.int32)
-    return missing == 0
+    met = np.ones(done.shape, dtype=bool)
+    for b in np.flatnonzero(prereq.any(axis=1)):
+        met[:, b] = done[:, prereq[b]].all(axis=1)
+    return met

@@ -103,6 +103,8 @@ class EGovModel(mesa.Model):
             inst.initialize(self)
         self.current: dict[str, float] = {}
         self._peer: np.ndarray | None = None  # neighbours' adoption, until statuses change
+        self.running_rates: tuple[np.ndarray, np.ndarray] | None = None  # (M, B) x 2
+        self._region_static: dict[str, np.ndarray] | None = None  # fixed regional inputs
         self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
         large, small = self.state.size_class >= 3, self.state.size_class <= 1
         # Fixed size groups for the size-gap output (None when a group is empty).

@@ -336,14 +336,26 @@ def pay_running(model: EGovModel) -> None:
     cost is booked as an operating allocation and spent, so it neither eats the
     project envelope nor shows up as a deficit.
     """
-    st, dp = model.state, model.params.decision
-    rate = model.blocks.running[None, :] * st.population[:, None] / 4.0
-    cost = np.where(st.status == ADOPTED, rate, 0.0) + np.where(
-        st.local, dp.local_cost_factor * rate, 0.0
-    )
-    if cost.sum() > 0:
-        model.ledger.allocate("municipal", float(cost.sum()))
-    _spend_municipal(model, cost, "running")
+    st = model.state
+    rate, local_rate = running_rates(model)
+    cost = np.where(st.status == ADOPTED, rate, 0.0) + np.where(st.local, local_rate, 0.0)
+    total = float(cost.sum())
+    if total > 0:
+        model.ledger.allocate("municipal", total)
+        st.spent += cost
+        model.ledger.spend("municipal", total, "running")
+
+
+def running_rates(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
+    """(M, B) quarterly running cost of a standard block and of a local solution.
+
+    Population, catalogue and parameters are fixed during a run, so both arrays are
+    computed on first use and kept (the same values as recomputing them).
+    """
+    if model.running_rates is None:
+        rate = model.blocks.running[None, :] * model.state.population[:, None] / 4.0
+        model.running_rates = (rate, model.params.decision.local_cost_factor * rate)
+    return model.running_rates
 
 
 def _spend_cells(
@@ -352,11 +364,4 @@ def _spend_cells(
     total = float(amounts.sum())
     if total > 0:
         model.state.spent[ri, bi] += amounts
-        model.ledger.spend("municipal", total, category)
-
-
-def _spend_municipal(model: EGovModel, amounts: np.ndarray, category: str) -> None:
-    total = float(amounts.sum())
-    if total > 0:
-        model.state.spent += amounts
         model.ledger.spend("municipal", total, category)

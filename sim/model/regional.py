@@ -149,7 +149,7 @@ def _static_inputs(model: EGovModel) -> dict[str, np.ndarray]:
     built, so these arrays are the same every quarter; rebuilding them dominated
     the regions' per-quarter cost on small countries.
     """
-    cached = getattr(model, "_region_static", None)
+    cached = model._region_static
     if cached is None:
         rs, st = model.rstate, model.state
         nb, dp, rp = len(model.catalogue), model.params.decision, model.params.regional
