@@ -147,7 +147,7 @@ def plan_design(
     from sim.experiments.scenario import load_scenarios
 
     d = load_design(design, design_overrides)
-    bases = tuple(load_scenarios(d.scenarios, overrides))
+    bases = tuple(load_scenarios(d.scenarios, [*d.overrides, *overrides]))
     points = tuple(d.points())
     for base in bases:
         for values in points:

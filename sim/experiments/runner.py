@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.specs import RunSpec, make_specs
+from sim.experiments.specs import RunSpec, canonical_json, make_specs
 from sim.model.metrics import metric_names
 from sim.model.model import EGovModel
 from sim.model.state import ADOPTED
@@ -78,13 +78,29 @@ class ChunkResult:
         return int((self.status["status"] == "failed").sum())
 
 
+_POINT_CACHE: dict[str, Scenario] = {}
+_POINT_CACHE_SIZE = 32
+
+
 def scenario_for(spec: RunSpec) -> Scenario:
-    """The spec's scenario with its design point's values applied (validated)."""
+    """The spec's scenario with its design point's values applied (validated).
+
+    Re-validating costs a few milliseconds; a chunk holds consecutive replicates of
+    the same point, so a small per-process cache keyed by content makes it once per
+    point and worker.
+    """
     if not spec.values:
         return spec.scenario
     from sim.experiments.design import apply_point
 
-    return apply_point(spec.scenario, dict(spec.values))
+    key = canonical_json([spec.scenario_hash, spec.scenario_name, spec.values])
+    cached = _POINT_CACHE.get(key)
+    if cached is None:
+        cached = apply_point(spec.scenario, dict(spec.values))
+        if len(_POINT_CACHE) >= _POINT_CACHE_SIZE:
+            _POINT_CACHE.pop(next(iter(_POINT_CACHE)))
+        _POINT_CACHE[key] = cached
+    return cached
 
 
 def _ids(spec: RunSpec) -> dict[str, Any]:

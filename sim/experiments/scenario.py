@@ -39,12 +39,13 @@ located at ``<file> (--set <override>)``.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import hashlib
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,10 @@ class Scenario:
         catalogue: Building blocks, with the scenario's catalogue file and overrides.
         instruments: Instrument declarations in file order.
         overrides: The ``--set`` strings applied, in order.
+        source: The document it was validated from (overrides applied), kept so a
+            design point can set more keys and re-validate the whole scenario;
+            left out of equality and of :meth:`to_dict`.
+        base_dir: Folder that ``blocks.catalogue`` is relative to.
     """
 
     name: str
@@ -109,6 +114,8 @@ class Scenario:
     catalogue: Catalogue
     instruments: tuple[InstrumentSpec, ...] = ()
     overrides: tuple[str, ...] = ()
+    source: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    base_dir: Path | None = field(default=None, repr=False, compare=False)
 
     def build_instruments(self) -> list[Instrument]:
         """Fresh instruments for one run (they hold masks, pools and booked costs)."""
@@ -232,7 +239,28 @@ def _build(
         allowed = "an array of [[instruments]] tables"
         raise ScenarioError("instruments", items, allowed, where)
     specs = tuple(_instrument(i, t, where, catalogue, regions) for i, t in enumerate(items))
-    return Scenario(name, description, path, sha256, params, catalogue, specs, overrides)
+    source = copy.deepcopy(dict(raw))
+    return Scenario(
+        name, description, path, sha256, params, catalogue, specs, overrides, source, base_dir
+    )
+
+
+def rebuild(scenario: Scenario, doc: Mapping[str, Any], where: str) -> Scenario:
+    """Validate an edited copy of ``scenario.source`` as the same named scenario.
+
+    Design points use this: the point's values are set in the source document and
+    everything is validated again, so a factor value that breaks a cross-field rule
+    (a deadline before its start) fails exactly as it would in a file.
+    """
+    return _build(
+        doc,
+        where,
+        scenario.base_dir,
+        scenario.name,
+        scenario.path,
+        scenario.sha256,
+        scenario.overrides,
+    )
 
 
 def _meta(table: Any, where: str, default_name: str | None) -> tuple[str, str]:

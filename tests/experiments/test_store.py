@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from engine_helpers import REPO, tiny_experiment
+
 from sim.experiments import runner
 from sim.experiments.experiment import Experiment, RunOptions, run_experiment
 from sim.experiments.store import ResultsStore, StoreError
