@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.analysis.sensitivity import sensitivity_table
+from sim.analysis.sensitivity import second_order_table, sensitivity_table
 from sim.experiments.outputs import write_atomic
 from sim.model.metrics import metric_names
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from sim.experiments.store import ResultsStore
 
 FILE = "sensitivity.csv"
+FILE_S2 = "sensitivity_s2.csv"
 
 
 def final_columns(scenario: Scenario) -> list[str]:
@@ -49,18 +50,24 @@ def check_outputs(scenarios: Sequence[Scenario], outputs: Sequence[str]) -> None
 def write_sensitivity(store: ResultsStore, design: Design, outputs: Sequence[str]) -> pd.DataFrame:
     """Indices for each output, written atomically to ``<results>/sensitivity.csv``.
 
-    Times to 50 %/90 % are NaN in runs that never got there; such an output is analysed
-    on the runs that did, and a point where none did makes the analysis stop with a
-    message naming the point (from :func:`sim.analysis.sensitivity.point_means`).
+    Times to 50 %/90 % are right-censored at the horizon in runs that never got there
+    (:func:`sim.analysis.sensitivity.point_means`); Sobol' designs with second-order
+    rows also get ``sensitivity_s2.csv`` (one row per output × factor pair).
     """
     finals = store.finals()
-    tables = []
+    tables, pairs = [], []
     for out in outputs:
         table = sensitivity_table(design, finals, out)
-        table = table.rename_axis("factor").reset_index()
         table.insert(0, "output", out)
         table.insert(1, "method", design.method)
         tables.append(table)
+        if design.method == "sobol" and design.second_order:
+            s2 = second_order_table(design, finals, out)
+            s2.insert(0, "output", out)
+            pairs.append(s2)
     result = pd.concat(tables, ignore_index=True)
     write_atomic(store.folder / FILE, lambda tmp: result.to_csv(tmp, index=False))
+    if pairs:
+        s2_all = pd.concat(pairs, ignore_index=True)
+        write_atomic(store.folder / FILE_S2, lambda tmp: s2_all.to_csv(tmp, index=False))
     return result
