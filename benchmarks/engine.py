@@ -102,6 +102,7 @@ def memory(n_runs: int, workers: int) -> dict[str, float]:
         opts = RunOptions("process", workers, progress=True, task=replay_chunk)
         store = run_experiment(exp, Path(tmp) / "r", opts)
         run_s = time.perf_counter() - t
+        batch_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         t = time.perf_counter()
         finals = store.finals()
         column = store.runs(["adoption_mun"])
@@ -119,6 +120,7 @@ def memory(n_runs: int, workers: int) -> dict[str, float]:
         "disk_mib": size / 2**20,
         "batch_s": run_s,
         "read_s": read_s,
+        "batch_peak_mib": batch_peak,
         "parent_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }

@@ -12,9 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 ID_COLUMNS = ("scenario", "replicate", "seed", "seed_key", "quarter")
 STATS = (("median", 0.5), ("p10", 0.1), ("p90", 0.9))
+STAT_NAMES = ("median", "p10", "p90", "mean", "ci_low", "ci_high")
 
 
 def metric_columns(df: pd.DataFrame, exclude: Sequence[str] = ID_COLUMNS) -> list[str]:
@@ -32,34 +34,77 @@ def _band(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def summarise(runs: pd.DataFrame) -> pd.DataFrame:
-    """Median, p10 and p90 of every metric by scenario × quarter, in wide form.
+def mean_ci(values: np.ndarray, conf: float = 0.95) -> np.ndarray:
+    """(3, k) mean and Student-t CI bounds of each column, ignoring NaN.
+
+    One value gives a NaN interval: a single run says nothing about its own spread.
+    """
+    n = np.sum(~np.isnan(values), axis=0).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nansum(values, axis=0) / n
+        sq = np.nansum((values - mean) ** 2, axis=0)
+        sd = np.sqrt(sq / (n - 1))
+        half = stats.t.ppf(0.5 + conf / 2, n - 1) * sd / np.sqrt(n)
+    half = np.where(n > 1, half, np.nan)
+    return np.vstack([mean, mean - half, mean + half])
+
+
+def summarise(runs: pd.DataFrame, by: Sequence[str] = ("scenario",)) -> pd.DataFrame:
+    """Median, p10, p90, mean and its 95 % CI of every metric by group × quarter.
 
     Args:
         runs: The runner's table (one row per run × quarter).
+        by: Grouping columns before ``quarter``: ``("scenario",)`` pools a sweep's
+            design points; ``("scenario", "point")`` keeps them apart.
 
     Returns:
-        One row per (scenario, quarter) in scenario order of first appearance, with
-        ``n_runs`` and columns ``<metric>_median``, ``<metric>_p10``, ``<metric>_p90``.
+        One row per (group, quarter) in order of first appearance, with ``n_runs`` and
+        per metric ``_median``, ``_p10``, ``_p90``, ``_mean``, ``_ci_low``, ``_ci_high``.
     """
-    metrics = metric_columns(runs, exclude=(*ID_COLUMNS,))
-    rows, blocks = [], []
-    for (scenario, quarter), group in runs.groupby(["scenario", "quarter"], sort=False):
-        band = _band(group[metrics].to_numpy(dtype=float))
-        rows.append((scenario, int(quarter), len(group)))
-        blocks.append(band.T.reshape(-1))  # metric-major: m1_median, m1_p10, m1_p90, m2_...
-    names = [f"{m}_{s}" for m in metrics for s, _ in STATS]
-    ids = pd.DataFrame(rows, columns=["scenario", "quarter", "n_runs"])
-    ids["scenario"] = ids["scenario"].astype("str")
-    values = pd.DataFrame(np.vstack(blocks), columns=names)
-    out = pd.concat([ids, values], axis=1)
-    order = {s: i for i, s in enumerate(runs["scenario"].unique())}
-    key = out["scenario"].map(order) * (out["quarter"].max() + 1) + out["quarter"]
-    return out.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
+    by = list(by)
+    metrics = metric_columns(runs, exclude=(*ID_COLUMNS, "point", "run_key", *by))
+    keys = [*by, "quarter"]
+    # One sort, then contiguous blocks: faster than groupby.quantile at 10^7 rows.
+    order = np.lexsort(
+        [runs[k].to_numpy() if k != "scenario" else _rank(runs[k]) for k in reversed(keys)]
+    )
+    frame = runs.iloc[order]
+    codes = frame[keys].ne(frame[keys].shift()).any(axis=1).to_numpy().cumsum() - 1
+    starts = np.flatnonzero(np.r_[True, np.diff(codes) != 0])
+    ends = np.r_[starts[1:], len(frame)]
+    ids = frame[keys].iloc[starts].reset_index(drop=True)
+    ids.insert(len(keys), "n_runs", ends - starts)
+    columns = {}
+    for m in metrics:
+        stats_ = _block_stats(frame[m].to_numpy(dtype=float), starts, ends)
+        for j, name in enumerate(STAT_NAMES):
+            columns[f"{m}_{name}"] = stats_[:, j]
+    out = pd.concat([ids, pd.DataFrame(columns)], axis=1)
+    out["scenario"] = out["scenario"].astype("str")
+    return out
+
+
+def _block_stats(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """(groups, 6) statistics of contiguous blocks; one reshape when blocks are equal."""
+    sizes = ends - starts
+    if len(sizes) and (sizes == sizes[0]).all():
+        block = values.reshape(len(sizes), sizes[0]).T  # (runs, groups)
+        return np.vstack([_band(block), mean_ci(block)]).T
+    out = np.full((len(starts), 6), np.nan)
+    for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        block = values[a:b, None]
+        out[i] = np.r_[_band(block)[:, 0], mean_ci(block)[:, 0]]
+    return out
+
+
+def _rank(column: pd.Series) -> np.ndarray:
+    """Position of each value's first appearance: sorts scenarios in experiment order."""
+    codes, _ = pd.factorize(column, sort=False)
+    return codes
 
 
 def final_table(finals: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
-    """Median, p10, p90 of chosen per-run values, one row per scenario.
+    """Median, p10, p90, mean and 95 % CI of chosen per-run values, one row per scenario.
 
     Args:
         finals: Per-run summaries (:func:`sim.experiments.runner.run_summaries`).
@@ -73,10 +118,10 @@ def final_table(finals: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
     records = []
     for scenario, group in finals.groupby("scenario", sort=False):
         values = group[list(metrics)].to_numpy(dtype=float)
-        band = _band(values)
+        band = np.vstack([_band(values), mean_ci(values)])
         rec: dict[str, float | str | int] = {"scenario": scenario, "n_runs": len(group)}
         for j, m in enumerate(metrics):
-            for i, (stat, _) in enumerate(STATS):
+            for i, stat in enumerate(STAT_NAMES):
                 rec[f"{m}_{stat}"] = band[i, j]
             rec[f"{m}_reached"] = float(np.mean(~np.isnan(values[:, j])))
         records.append(rec)

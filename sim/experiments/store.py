@@ -191,6 +191,11 @@ class ResultsStore:
         st = self.status()
         return st[st["status"] == "failed"].reset_index(drop=True)
 
+    def columns(self, table: str = "runs") -> list[str]:
+        """Column names of a table, from one part's schema (no data read)."""
+        parts = self._parts(table)
+        return [] if not parts else list(pq.read_schema(parts[0]).names)
+
     def finals(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """One row per finished run (see :func:`sim.experiments.runner.final_row`)."""
         return self._table("finals", columns)
