@@ -185,11 +185,12 @@ def sensitivity(
         to ``sensitivity.csv`` in the results folder.
     """
     from sim.analysis.sensitivity_report import check_outputs, write_sensitivity
+    from sim.cli_options import UsageError
 
     extra = [*design_overrides, *([f"design.method={method}"] if method else [])]
     exp, d = plan_design(design, overrides, extra, "sensitivity")
     if d.method not in ("morris", "sobol"):
-        raise ValueError(
+        raise UsageError(
             f"{design}: design.method = {d.method!r} is not allowed for sensitivity; "
             "expected morris or sobol (or pass --method)"
         )

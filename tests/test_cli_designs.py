@@ -103,6 +103,6 @@ def test_report_rewrites_tables_figures_and_cubes(tmp_path: Path) -> None:
         assert (out / "figures" / f"{fig}.png").is_file(), fig
     cube = xr.open_dataset(out / "runs.nc", engine="h5netcdf")
     assert list(cube["scenario"].values) == ["legislation", "funded_mandate"]
-    assert cube["adoption_mun"].sizes["point"] == 4
+    assert cube["value"].sel(metric="adoption_mun").sizes["point"] == 4
     summary = pd.read_csv(out / "summary.csv")
     assert {"adoption_mun_median", "adoption_mun_mean", "adoption_mun_ci_low"} <= set(summary)

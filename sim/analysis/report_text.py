@@ -114,7 +114,12 @@ def _paired(paired: pd.DataFrame, baseline: str) -> list[str]:
         cells = []
         for m in metrics:
             r = by.loc[m]
-            cells.append(f"{r['mean_diff']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]")
+            if r["n_pairs"] == 0 or np.isnan(r["mean_diff"]):
+                cells.append("n/a (never reached)" if m.startswith("t") else "n/a")
+            elif np.isnan(r["ci_low"]):
+                cells.append(f"{r['mean_diff']:+.3f} (one pair)")
+            else:
+                cells.append(f"{r['mean_diff']:+.3f} [{r['ci_low']:+.3f}, {r['ci_high']:+.3f}]")
         rows.append([str(scenario), str(int(by["n_pairs"].max())), *cells])
     header = ["scenario", "pairs", *(LABELS[m] for m in metrics)]
     note = (

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.analysis.sensitivity import second_order_table, sensitivity_table
+from sim.cli_options import UsageError
 from sim.experiments.outputs import write_atomic
 from sim.model.metrics import metric_names
 
@@ -36,12 +37,12 @@ def final_columns(scenario: Scenario) -> list[str]:
 def check_outputs(scenarios: Sequence[Scenario], outputs: Sequence[str]) -> None:
     """Raise a one-line error naming an output that no run will produce."""
     if not outputs:
-        raise ValueError("--output: no outputs given; expected at least one metric name")
+        raise UsageError("--output: no outputs given; expected at least one metric name")
     allowed = final_columns(scenarios[0])
     for out in outputs:
         if out not in allowed:
             shown = ", ".join(allowed[:12])
-            raise ValueError(
+            raise UsageError(
                 f"--output {out!r} is not a final metric; expected one of {shown}, ... "
                 "(egov-sim report lists them in finals.csv)"
             )
