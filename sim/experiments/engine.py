@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from tqdm.auto import tqdm
 
@@ -95,13 +96,9 @@ def execute(
     work = partial(task, municipal=municipal)
     limit = max(2, IN_FLIGHT_PER_WORKER * n_workers)
     bar = tqdm(
-        total=len(specs),
-        unit="run",
-        desc=desc,
-        file=sys.stderr,
-        disable=not progress,
+        total=len(specs), unit="run", desc=desc, file=sys.stderr, disable=not progress,
         smoothing=0.05,
-    )
+    )  # fmt: skip
     pending: dict[Future, int] = {}
     next_chunk = 0
     with bar:
@@ -113,18 +110,24 @@ def execute(
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for fut in sorted(done, key=pending.__getitem__):
                     i = pending.pop(fut)
-                    result = fut.result()
-                    sink(i, chunks[i], result)
-                    stats.finished += len(chunks[i])
-                    stats.failed += result.n_failed
-                    bar.update(len(chunks[i]))
-                    if stats.failed:
-                        bar.set_postfix(failed=stats.failed, refresh=False)
+                    _deliver(i, chunks[i], fut.result(), sink, stats, bar)
         except BaseException:
             for fut in pending:
                 fut.cancel()
             raise
     return stats
+
+
+def _deliver(
+    i: int, specs: list[RunSpec], result: ChunkResult, sink: Sink, stats: BatchStats, bar: Any
+) -> None:
+    """Hand a finished chunk to the sink, then count it (after it is safe)."""
+    sink(i, specs, result)
+    stats.finished += len(specs)
+    stats.failed += result.n_failed
+    bar.update(len(specs))
+    if stats.failed:
+        bar.set_postfix(failed=stats.failed, refresh=False)
 
 
 def collect(

@@ -252,15 +252,8 @@ def rebuild(scenario: Scenario, doc: Mapping[str, Any], where: str) -> Scenario:
     everything is validated again, so a factor value that breaks a cross-field rule
     (a deadline before its start) fails exactly as it would in a file.
     """
-    return _build(
-        doc,
-        where,
-        scenario.base_dir,
-        scenario.name,
-        scenario.path,
-        scenario.sha256,
-        scenario.overrides,
-    )
+    sc = scenario
+    return _build(doc, where, sc.base_dir, sc.name, sc.path, sc.sha256, sc.overrides)
 
 
 def _meta(table: Any, where: str, default_name: str | None) -> tuple[str, str]:
