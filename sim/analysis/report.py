@@ -19,12 +19,14 @@ Files (all written atomically):
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from tqdm.auto import tqdm
 
 from sim.analysis import export
 from sim.analysis.paired import paired_differences, paired_series
@@ -80,7 +82,9 @@ def write_report(folder: str | Path, store: ResultsStore) -> Path:
     return path
 
 
-def summary_table(store: ResultsStore, metrics: Sequence[str]) -> pd.DataFrame:
+def summary_table(
+    store: ResultsStore, metrics: Sequence[str], progress: bool = True
+) -> pd.DataFrame:
     """Bands and mean CIs of every metric by scenario × quarter, read a metric at a time.
 
     Runs of all design points of a scenario are pooled: for a sweep the band is then
@@ -91,8 +95,9 @@ def summary_table(store: ResultsStore, metrics: Sequence[str]) -> pd.DataFrame:
     if n_runs * quarters * len(metrics) <= MAX_CUBE_CELLS // 4:
         return summarise(store.runs(list(metrics)))  # small: one read is much faster
     merged: pd.DataFrame | None = None
-    for metric in metrics:
-        part = summarise(store.runs([metric]))
+    bar = tqdm(metrics, desc="summary", unit="metric", file=sys.stderr, disable=not progress)
+    for metric in bar:
+        part = summarise(store.runs([metric], ordered=False))
         if merged is None:
             merged = part
         else:

@@ -16,6 +16,7 @@ from scipy import stats
 
 ID_COLUMNS = ("scenario", "replicate", "seed", "seed_key", "quarter")
 STATS = (("median", 0.5), ("p10", 0.1), ("p90", 0.9))
+GROUP_BATCH = 8
 STAT_NAMES = ("median", "p10", "p90", "mean", "ci_low", "ci_high")
 
 
@@ -64,19 +65,25 @@ def summarise(runs: pd.DataFrame, by: Sequence[str] = ("scenario",)) -> pd.DataF
     by = list(by)
     metrics = metric_columns(runs, exclude=(*ID_COLUMNS, "point", "run_key", *by))
     keys = [*by, "quarter"]
-    # One sort, then contiguous blocks: faster than groupby.quantile at 10^7 rows.
-    order = np.lexsort(
-        [runs[k].to_numpy() if k != "scenario" else _rank(runs[k]) for k in reversed(keys)]
-    )
-    frame = runs.iloc[order]
-    codes = frame[keys].ne(frame[keys].shift()).any(axis=1).to_numpy().cumsum() - 1
-    starts = np.flatnonzero(np.r_[True, np.diff(codes) != 0])
-    ends = np.r_[starts[1:], len(frame)]
-    ids = frame[keys].iloc[starts].reset_index(drop=True)
+    # Sort positions, not the frame: at 10^7 rows a copy of the table costs more
+    # memory than everything else here; contiguous blocks then reduce per group.
+    arrays = [_rank(runs[k]) if k == "scenario" else runs[k].to_numpy() for k in keys]
+    order = np.lexsort(arrays[::-1])
+    change = np.zeros(len(order), dtype=bool)
+    if len(order):
+        change[0] = True
+    for a in arrays:
+        sorted_a = a[order]
+        change[1:] |= sorted_a[1:] != sorted_a[:-1]
+    starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:], len(order)].astype(np.int64)
+    first = order[starts]
+    # iloc, not to_numpy: a Categorical scenario column would materialise every name
+    ids = pd.DataFrame({k: runs[k].iloc[first].to_numpy() for k in keys})
     ids.insert(len(keys), "n_runs", ends - starts)
     columns = {}
     for m in metrics:
-        stats_ = _block_stats(frame[m].to_numpy(dtype=float), starts, ends)
+        stats_ = _block_stats(runs[m].to_numpy(dtype=float)[order], starts, ends)
         for j, name in enumerate(STAT_NAMES):
             columns[f"{m}_{name}"] = stats_[:, j]
     out = pd.concat([ids, pd.DataFrame(columns)], axis=1)
@@ -88,8 +95,12 @@ def _block_stats(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np
     """(groups, 6) statistics of contiguous blocks; one reshape when blocks are equal."""
     sizes = ends - starts
     if len(sizes) and (sizes == sizes[0]).all():
-        block = values.reshape(len(sizes), sizes[0]).T  # (runs, groups)
-        return np.vstack([_band(block), mean_ci(block)]).T
+        rows = values.reshape(len(sizes), sizes[0])  # (groups, runs)
+        out = np.empty((len(sizes), len(STAT_NAMES)))
+        for g in range(0, len(sizes), GROUP_BATCH):  # bounded temporaries at 10^5 runs
+            block = rows[g : g + GROUP_BATCH].T
+            out[g : g + GROUP_BATCH] = np.vstack([_band(block), mean_ci(block)]).T
+        return out
     out = np.full((len(starts), 6), np.nan)
     for i, (a, b) in enumerate(zip(starts, ends, strict=True)):
         block = values[a:b, None]

@@ -201,16 +201,22 @@ class ResultsStore:
         return self._table("finals", columns)
 
     def runs(
-        self, columns: Sequence[str] | None = None, ids: Sequence[str] = SORT_IDS
+        self,
+        columns: Sequence[str] | None = None,
+        ids: Sequence[str] = SORT_IDS,
+        ordered: bool = True,
     ) -> pd.DataFrame:
         """One row per run × quarter; pass ``columns`` to read only some metrics.
 
         With ``columns`` only the ``ids`` needed to place a row come along (scenario,
         point, replicate, quarter): at 100,000 runs a string column such as
         ``run_key`` costs hundreds of MB, which column-at-a-time reductions must not
-        pay. Without ``columns`` every column is read.
+        pay. Without ``columns`` every column is read. ``ordered=False`` keeps the
+        writing order (rows of a run stay together): for reductions that group rows
+        themselves, it saves the sort and a full copy of the table.
         """
-        return self._table("runs", columns, extra=("quarter",), ids=ids)
+        extra = ("quarter",) if ordered else None
+        return self._table("runs", columns, extra=extra, ids=(*ids, "quarter"))
 
     def municipal(self) -> pd.DataFrame | None:
         """Per-municipality finals, or ``None`` when the batch did not record them."""
@@ -222,13 +228,15 @@ class ResultsStore:
         self,
         table: str,
         columns: Sequence[str] | None,
-        extra: Sequence[str] = (),
+        extra: Sequence[str] | None = (),
         ids: Sequence[str] = RUN_ID_COLUMNS,
     ) -> pd.DataFrame:
+        """Read a table; ``extra`` are sort keys after the run's, ``None``: no sort."""
+        keys = () if extra is None else extra
         wanted = (
             None
             if columns is None
-            else list(dict.fromkeys([*SORT_IDS[:3], *ids, *extra, *columns]))
+            else list(dict.fromkeys([*SORT_IDS[:3], *ids, *keys, *columns]))
         )
         frame = self._read(table, wanted, extra)
         if frame is None:
@@ -236,7 +244,7 @@ class ResultsStore:
         return frame
 
     def _read(
-        self, table: str, columns: list[str] | None, extra: Sequence[str] = ()
+        self, table: str, columns: list[str] | None, extra: Sequence[str] | None = ()
     ) -> pd.DataFrame | None:
         """Read every part, put rows in canonical order, convert to pandas.
 
@@ -249,9 +257,10 @@ class ResultsStore:
         arrow = self._read_parts(table, columns)
         if arrow is None:
             return None
-        order = self._order(arrow, extra)
-        if len(order) > 1 and not (np.diff(order) > 0).all():
-            arrow = arrow.take(order)
+        if extra is not None:
+            order = self._order(arrow, extra)
+            if len(order) > 1 and not (np.diff(order) > 0).all():
+                arrow = arrow.take(order)
         return arrow.to_pandas(self_destruct=True, split_blocks=True)
 
     def _read_parts(self, table: str, columns: list[str] | None) -> pa.Table | None:
@@ -259,9 +268,13 @@ class ResultsStore:
         parts = self._parts(table)
         if not parts:
             return None
+        # Run x quarter tables repeat each scenario name ~60 times per run: read it
+        # dictionary-encoded (a pandas Categorical), or 6 million rows of a one-metric
+        # read at 100,000 runs spend most of their memory on copies of a few names.
+        dictionary = ["scenario"] if table in ("runs", "municipal") else None
         groups, batch = [], []
         for part in parts:
-            batch.append(pq.read_table(part, columns=columns))
+            batch.append(pq.read_table(part, columns=columns, read_dictionary=dictionary))
             if len(batch) == COMBINE_EVERY:
                 groups.append(pa.concat_tables(batch, promote_options="default").combine_chunks())
                 batch = []
@@ -271,8 +284,19 @@ class ResultsStore:
 
     def _order(self, arrow: pa.Table, extra: Sequence[str] = ()) -> np.ndarray:
         """Row order: experiment's scenario order, point, replicate, then ``extra``."""
-        order = pa.array(self.scenario_order, type=pa.string())
-        rank = pc.index_in(arrow["scenario"].cast(pa.string()), value_set=order)
-        rank = pc.fill_null(rank, len(self.scenario_order)).to_numpy()
+        rank = self._scenario_rank(arrow["scenario"])
         keys = [arrow[c].to_numpy() for c in reversed(("point", "replicate", *extra))]
         return np.lexsort([*keys, rank])
+
+    def _scenario_rank(self, column: pa.ChunkedArray) -> np.ndarray:
+        """Position of each row's scenario in the experiment's order (unknown: last)."""
+        order = pa.array(self.scenario_order, type=pa.string())
+        if pa.types.is_dictionary(column.type):
+            ranks = []
+            for chunk in column.chunks:  # rank the few names, then gather by index
+                names = chunk.dictionary.cast(pa.string())
+                by_name = pc.fill_null(pc.index_in(names, value_set=order), len(order))
+                ranks.append(by_name.to_numpy()[chunk.indices.to_numpy()])
+            return np.concatenate(ranks) if ranks else np.zeros(0, dtype=np.int64)
+        rank = pc.index_in(column.cast(pa.string()), value_set=order)
+        return pc.fill_null(rank, len(order)).to_numpy()
