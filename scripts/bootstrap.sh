@@ -44,6 +44,10 @@ if ! [ -x .venv/bin/uv ]; then
     "$PY" -m pip install --quiet --disable-pip-version-check uv 2>/dev/null
 fi
 # The lock pins every transitive version, so a fresh machine gets the environment the tests ran on.
-.venv/bin/uv pip sync --quiet --python "$PY" requirements.lock
+# Bytecode is compiled up front: with PYTHONDONTWRITEBYTECODE set (common in CI and
+# containers) every worker process would otherwise recompile pandas, scipy and the
+# package from source on import, several seconds per process.
+.venv/bin/uv pip sync --quiet --compile-bytecode --python "$PY" requirements.lock
 .venv/bin/uv pip install --quiet --python "$PY" --no-deps -e .
+"$PY" -m compileall -q sim >/dev/null
 echo "bootstrap: environment ready in .venv ($("$PY" --version))" >&2

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from sim.analysis.plots import PANELS  # noqa: E402
 
+MAX_POINTS = 500
 FINAL_LABELS = {"t50_adoption_mun": ("Time to 50% adoption", "quarter")}
 
 
@@ -131,9 +132,11 @@ def distributions_figure(finals: pd.DataFrame, metrics: Sequence[str]) -> Figure
         pos = np.arange(1, len(scenarios) + 1)
         ax.boxplot(data, positions=pos, widths=0.5, showfliers=False, medianprops={"color": "k"})
         for i, v in enumerate(data):
-            ax.scatter(
-                pos[i] + rng.uniform(-0.15, 0.15, len(v)), v, s=6, alpha=0.45, color=f"C{i % 10}"
-            )
+            # A fixed-size sample of runs keeps the SVG small at 10^5 runs; the box
+            # is drawn from all of them.
+            shown = v if len(v) <= MAX_POINTS else rng.choice(v, MAX_POINTS, replace=False)
+            jitter = rng.uniform(-0.15, 0.15, len(shown))
+            ax.scatter(pos[i] + jitter, shown, s=6, alpha=0.45, color=f"C{i % 10}")
         heading, unit = label(metric)
         ax.set_xticks(pos, scenarios, rotation=20, ha="right")
         ax.set(title=heading, ylabel=unit)

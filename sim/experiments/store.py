@@ -234,9 +234,7 @@ class ResultsStore:
         """Read a table; ``extra`` are sort keys after the run's, ``None``: no sort."""
         keys = () if extra is None else extra
         wanted = (
-            None
-            if columns is None
-            else list(dict.fromkeys([*SORT_IDS[:3], *ids, *keys, *columns]))
+            None if columns is None else list(dict.fromkeys([*SORT_IDS[:3], *ids, *keys, *columns]))
         )
         frame = self._read(table, wanted, extra)
         if frame is None:
