@@ -100,6 +100,13 @@ def test_readme_run_command_in_fresh_clone(fresh_clone):
     for name in ("summary.csv", "finals.csv", "paired.csv", "manifest.json", "report.md"):
         assert (out / name).is_file(), name
     assert (out / "figures" / "adoption.png").stat().st_size > 10_000
+    for fig in ("paired", "finals", "map", "blocks"):  # map: Denmark preset, municipal finals
+        assert (out / "figures" / f"{fig}.png").is_file() and (
+            out / "figures" / f"{fig}.svg"
+        ).is_file()
+    paired = pd.read_csv(out / "paired.csv")
+    funded = paired[(paired["scenario"] == "funded_mandate") & (paired["metric"] == "adoption_mun")]
+    assert funded["ci_low"].iloc[0] > 0  # P4: the funded mandate raises adoption, paired CI
     runs = pd.read_parquet(out / "runs", columns=["scenario", "replicate", "quarter"])
     assert set(runs["scenario"]) == {"baseline", "legislation", "funded_mandate"}
     assert runs.groupby("scenario")["replicate"].nunique().eq(100).all()
