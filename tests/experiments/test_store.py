@@ -157,11 +157,11 @@ def _wait_for_parts(folder: Path, n: int, proc: subprocess.Popen, limit: float =
 def test_kill_mid_batch_then_resume(tmp_path, sig):
     """A batch killed (or Ctrl-C'd) mid-way resumes: complete, nothing duplicated."""
     out = tmp_path / "r"
-    reps = 40
+    reps = 150  # ~3 s of runs: the signal must land mid-batch, also on a fast machine
     cmd = [sys.executable, str(HELPER), str(out), str(reps), "serial", "1", "2"]
     env = {**os.environ, "PYTHONPATH": f"{REPO}{os.pathsep}{HELPER.parent}"}
     proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE)
-    _wait_for_parts(out, 5, proc)
+    _wait_for_parts(out, 3, proc)
     proc.send_signal(sig)
     proc.wait(timeout=60)
     manifest = json.loads((out / "manifest.json").read_text())
