@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
@@ -25,6 +26,9 @@ def tiny_experiment(reps: int = 4, quarters: int = 8, municipal: bool = True) ->
 def main(argv: list[str]) -> None:
     """``python engine_helpers.py OUT REPS EXECUTOR WORKERS CHUNK``: run the tiny experiment."""
     out, reps, executor, workers, chunk = argv
+    # A shell that starts us in the background ignores SIGINT, and Python then never
+    # turns it into KeyboardInterrupt: restore Ctrl-C, which the resume test sends.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     run_experiment(
         tiny_experiment(int(reps)),
         out,
