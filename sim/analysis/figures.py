@@ -194,14 +194,17 @@ def map_figure(
                 f"map_figure: {len(v)} values for {name or 'the map'}; "
                 f"the country has {n} municipalities"
             )
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels) + 0.8, 4.8), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(panels), figsize=(3.6 * len(panels) + 1.2, 4.2), squeeze=False,
+        sharey=True, layout="constrained",
+    )  # fmt: skip
     size = 6 + 120 * np.sqrt(country.population / country.population.max())
     aspect = 1 / np.cos(np.radians(float(np.mean(country.lat))))
-    for ax, (name, v) in zip(axes.flat, panels.items(), strict=True):
+    for k, (ax, (name, v)) in enumerate(zip(axes.flat, panels.items(), strict=True)):
         points = ax.scatter(country.lon, country.lat, c=v, s=size, cmap="viridis", vmin=0, vmax=1,
                             edgecolors="0.3", linewidths=0.3)  # fmt: skip
         ax.set_aspect(aspect)
-        ax.set(title=name, xlabel="longitude (°)", ylabel="latitude (°)")
+        ax.set(title=name, xlabel="longitude (°)", ylabel="latitude (°)" if k == 0 else "")
     fig.colorbar(points, ax=list(axes.flat), label=label, shrink=0.85)
     fig.suptitle(title or "Final municipal adoption (marker area ~ population)")
     return fig
