@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 PAIR_KEYS = ("point", "replicate")
+NOT_METRICS = ("run_key", "scenario", "point", "replicate", "seed", "seed_key", "quarter")
 COLUMNS = (
     "scenario", "metric", "n_pairs", "mean_diff", "sd_diff", "ci_low", "ci_high",
     "median_diff", "share_positive", "p_value",
@@ -27,12 +28,15 @@ COLUMNS = (
 
 
 def _check(frame: pd.DataFrame, baseline: str, metrics: Sequence[str]) -> None:
+    """Fail early with the names a user can pick from, not a KeyError deep in a join."""
     present = list(pd.unique(frame["scenario"]))
     if baseline not in present:
         raise ValueError(
             f"baseline {baseline!r} is not a scenario of the results; expected one of {present}"
         )
-    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    numeric = [
+        c for c in frame.columns if c not in NOT_METRICS and pd.api.types.is_numeric_dtype(frame[c])
+    ]
     for m in metrics:
         if m not in frame.columns:
             raise ValueError(
@@ -73,7 +77,11 @@ def paired_differences(
 
     Returns:
         One row per scenario (order of first appearance, baseline left out) × metric,
-        columns :data:`COLUMNS`.
+        columns :data:`COLUMNS`. With several design points the pairs of all points
+        are pooled: the row is the mean effect over the design, not one point's.
+
+    Raises:
+        ValueError: ``baseline`` is not a scenario, or a metric is not a column.
     """
     _check(finals, baseline, metrics)
     base = finals[finals["scenario"] == baseline].set_index(list(PAIR_KEYS))[list(metrics)]
@@ -98,29 +106,33 @@ def paired_series(
 ) -> pd.DataFrame:
     """Mean paired difference of ``metric`` per scenario × quarter, with a t CI.
 
-    Vectorised over runs: rows are aligned on (point, replicate, quarter) by a merge,
-    then reduced per group with sums and sums of squares.
+    Vectorised over runs: rows are aligned on (point, replicate, quarter) by one merge
+    and reduced per group by pandas' grouped mean and (Welford) standard deviation.
+    Design points are pooled as in :func:`paired_differences`.
+
+    Returns:
+        Columns ``scenario, quarter, n_pairs, mean_diff, ci_low, ci_high``, scenarios
+        in order of first appearance (baseline left out), quarters ascending.
     """
     _check(runs, baseline, [metric])
     keys = [*PAIR_KEYS, "quarter"]
-    base = runs.loc[runs["scenario"] == baseline, [*keys, metric]]
-    others = runs.loc[runs["scenario"] != baseline, ["scenario", *keys, metric]]
+    is_base = (runs["scenario"] == baseline).to_numpy()
+    base = runs.loc[is_base, [*keys, metric]]
+    others = runs.loc[~is_base, ["scenario", *keys, metric]]
     joined = others.merge(base, on=keys, suffixes=("", "__base"))
     joined["d"] = joined[metric] - joined[f"{metric}__base"]
     joined = joined.dropna(subset=["d"])
-    joined["d2"] = joined["d"] ** 2
-    g = joined.groupby(["scenario", "quarter"], sort=False)
-    agg = g.agg(n_pairs=("d", "size"), total=("d", "sum"), total2=("d2", "sum")).reset_index()
-    n = agg["n_pairs"].to_numpy(dtype=float)
-    mean = agg["total"].to_numpy() / n
+    grouped = joined.groupby(["scenario", "quarter"], sort=False, observed=True)["d"]
+    agg = grouped.agg(["size", "mean", "std"]).reset_index()
+    n = agg["size"].to_numpy(dtype=float)
+    sd = agg["std"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        var = np.maximum(agg["total2"].to_numpy() - n * mean**2, 0.0) / (n - 1)
-        half = stats.t.ppf(0.5 + conf / 2, n - 1) * np.sqrt(var / n)
-    half = np.where(var == 0, 0.0, half)
-    out = agg[["scenario", "quarter", "n_pairs"]].copy()
+        half = stats.t.ppf(0.5 + conf / 2, n - 1) * sd / np.sqrt(n)
+    half = np.where(sd == 0, 0.0, half)  # identical differences: exact, not NaN
+    mean = agg["mean"].to_numpy(dtype=float)
+    out = pd.DataFrame({"scenario": agg["scenario"].astype(str), "quarter": agg["quarter"]})
+    out["n_pairs"] = agg["size"].astype(np.int64)
     out["mean_diff"], out["ci_low"], out["ci_high"] = mean, mean - half, mean + half
-    order = {s: i for i, s in enumerate(pd.unique(runs["scenario"]))}
-    out = out.sort_values(
-        ["scenario", "quarter"], key=lambda c: c.map(order) if c.name == "scenario" else c
-    )
-    return out.reset_index(drop=True)
+    rank = {str(s): i for i, s in enumerate(pd.unique(runs["scenario"]))}
+    order = np.lexsort((out["quarter"].to_numpy(), out["scenario"].map(rank).to_numpy()))
+    return out.iloc[order].reset_index(drop=True)
