@@ -107,7 +107,7 @@ class ValueInputs:
     grant: np.ndarray  # (N, B) co-funding share of gross cost
     cost_cut: np.ndarray  # (N, B) share of gross cost saved (centres, reuse, standards)
     gross_cost: np.ndarray  # (N, B)
-    fail_prob: np.ndarray  # (N, B) failure hazard as known to the decision maker (block base rate)
+    fail_prob: np.ndarray  # (N, B) or (1, B): failure hazard as known (block base rate)
     network: np.ndarray  # (B,) network factor of the standard block now
 
 

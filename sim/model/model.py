@@ -35,6 +35,8 @@ from sim.model.params import ModelParams
 from sim.model.stages import benefit_stage, calendar_stage, citizens_stage, trust_stage
 from sim.model.state import init_municipal_state, init_regional_state
 
+DENSE_MAX = 2_000  # municipalities up to which neighbour and region sums use dense products
+
 
 class Streams(NamedTuple):
     """Independent random streams, one per stage, spawned from the model's generator."""
@@ -92,6 +94,12 @@ class EGovModel(mesa.Model):
             (np.ones(has.sum()), (self.state.region[has], np.flatnonzero(has))),
             shape=(self.rstate.n, self.state.n),
         )
+        # Small countries: dense 0/1 matrices. A scipy.sparse product costs ~10 us of
+        # dispatch, more than the whole dense product at Denmark's size; the sums are
+        # counts of 0/1 flags, exact in float64 either way, so the results are equal.
+        small = self.state.n <= DENSE_MAX
+        self._adjacency = self.country.adjacency.toarray() if small else self.country.adjacency
+        self._members = self.region_members.toarray() if small else self.region_members
         self.ledger = Ledger()
         self.quarter = 0
         self.quarter_benefit = dict.fromkeys(("central", "regional", "municipal"), 0.0)
@@ -105,6 +113,7 @@ class EGovModel(mesa.Model):
             inst.initialize(self)
         self.current: dict[str, float] = {}
         self._peer: np.ndarray | None = None  # neighbours' adoption, until statuses change
+        self._network: np.ndarray | None = None  # network factors, until statuses change
         self.running_rates: tuple[np.ndarray, np.ndarray] | None = None  # (M, B) x 2
         self._region_static: dict[str, np.ndarray] | None = None  # fixed regional inputs
         self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
@@ -177,14 +186,31 @@ class EGovModel(mesa.Model):
         return st.population @ st.adopted / st.population.sum()
 
     def network_now(self) -> np.ndarray:
-        """(B,) network factor of each standard block at current coverage."""
-        return network_factor(
-            self.coverage(), self.blocks.network_exponent, self.params.decision.network_floor
-        )
+        """(B,) network factor of each standard block at current coverage.
+
+        Cached until :meth:`adoption_changed`: coverage only moves when an
+        implementation finishes, and regions, municipalities and the benefit stage
+        all read it within one quarter.
+        """
+        if self._network is None:
+            self._network = network_factor(
+                self.coverage(), self.blocks.network_exponent, self.params.decision.network_floor
+            )
+        return self._network
+
+    def adoption_changed(self) -> None:
+        """Forget what was derived from adoption statuses (call after any status change).
+
+        Statuses of adopted cells change only when implementations finish
+        (``municipal.settle_finished``); a new kernel that adopts or drops blocks
+        elsewhere must call this too.
+        """
+        self._peer = None
+        self._network = None
 
     def region_sum(self, values: np.ndarray) -> np.ndarray:
         """(R, k) sums of (M, k) municipal values by region (sparse membership matrix)."""
-        return np.asarray(self.region_members @ values.astype(float))
+        return np.asarray(self._members @ values.astype(float))
 
     def peer_adoption(self) -> np.ndarray:
         """(M, B) share of neighbours that adopted each block (cached until a status changes)."""
@@ -210,6 +236,6 @@ class EGovModel(mesa.Model):
 
     def neighbour_share(self, flags: np.ndarray) -> np.ndarray:
         """(M, k) share of each municipality's neighbours with the flag set (sparse sum)."""
-        counts = self.country.adjacency @ flags.astype(float)
+        counts = self._adjacency @ flags.astype(float)
         deg = self.degree[:, None]
         return np.divide(counts, deg, out=np.zeros_like(counts), where=deg > 0)

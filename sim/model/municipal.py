@@ -108,7 +108,7 @@ def settle_finished(model: EGovModel, ri: np.ndarray, bi: np.ndarray, failed: np
     st, eff, q = model.state, model.effects, model.quarter
     if ri.size == 0:
         return
-    model._peer = None  # statuses change: neighbours' adoption must be recomputed
+    model.adoption_changed()  # cached neighbour shares and network factors are stale
     local = st.building_local[ri, bi]
     migrating = st.migrating[ri, bi]
     mandated = st.mandated[ri, bi]
@@ -167,7 +167,7 @@ def decision_inputs(model: EGovModel, rows: np.ndarray | None = None) -> dk.Valu
         grant=eff.offered_grant_share(rows),
         cost_cut=cut,
         gross_cost=gross,
-        fail_prob=np.broadcast_to(model.blocks.failure[None, :], gross.shape),
+        fail_prob=model.blocks.failure[None, :],  # broadcasts over rows in the value rule
         network=model.network_now(),
     )
 
@@ -303,7 +303,13 @@ def settle_grants(
         return granted
     rank = np.empty(st.n, dtype=np.int64)
     rank[order] = np.arange(st.n)
-    applicants, slot = np.unique(rank[ri], return_inverse=True)  # ascending random rank
+    # The distinct applicants in ascending random rank, and each cell's applicant slot:
+    # np.unique(rank[ri], return_inverse=True) through a mark array (same arrays,
+    # without unique's sort, which dominated this function on small countries).
+    mark = np.zeros(st.n, dtype=bool)
+    mark[rank[ri]] = True
+    applicants = mark.nonzero()[0]
+    slot = (np.cumsum(mark) - 1)[rank[ri]]
     rows = order[applicants]
     for offer in eff.grant_offers:
         ask = np.where(standard, offer.share[ri, bi] * st.gross_cost[ri, bi], 0.0)
