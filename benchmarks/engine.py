@@ -146,6 +146,18 @@ def speed(n_runs: int) -> dict[str, float]:
     }
 
 
+def speedup(n_runs: int, pairs: int) -> list[dict[str, float]]:
+    """1 vs 2 workers, interleaved ``pairs`` times (who goes first alternates)."""
+    exp = denmark(n_runs)
+    out = []
+    for k in range(pairs):
+        order = (1, 2) if k % 2 == 0 else (2, 1)
+        times = {w: engine_seconds(exp, "process", w) for w in order}
+        out.append({"runs": n_runs, "pair": k, "first": order[0], "process1_s": times[1],
+                    "process2_s": times[2], "speedup_2_vs_1": times[1] / times[2]})  # fmt: skip
+    return out
+
+
 def _record(kind: str, values: dict[str, float], out: Path) -> None:
     import os
     import subprocess
@@ -173,8 +185,16 @@ def main() -> None:
     parser.add_argument("--memory-runs", type=int, default=100_000, help="replay batch size")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip", choices=("speed", "memory"), action="append", default=[])
+    parser.add_argument(
+        "--speedup-pairs", type=int, default=0,
+        help="only measure 1 vs 2 workers, this many interleaved pairs",
+    )  # fmt: skip
     args = parser.parse_args()
     out = RESULTS / f"engine-{time.strftime('%Y-%m-%d')}.jsonl"
+    if args.speedup_pairs:
+        for line in speedup(args.runs, args.speedup_pairs):
+            _record("engine_speedup", line, out)
+        return
     if "speed" not in args.skip:
         _record("engine_speed", speed(args.runs), out)
     if "memory" not in args.skip:
