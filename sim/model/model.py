@@ -59,6 +59,10 @@ class EGovModel(mesa.Model):
         rng: Seed, ``SeedSequence`` or ``Generator`` for the model's generator.
     """
 
+    #: Run the compiled fused kernels (``fused_*.py``). False runs the numpy kernels they
+    #: were written from, which stay the reference (tests compare the two).
+    fused_kernels: bool = True
+
     def __init__(
         self,
         params: ModelParams | None = None,
@@ -114,6 +118,9 @@ class EGovModel(mesa.Model):
         self.current: dict[str, float] = {}
         self._peer: np.ndarray | None = None  # neighbours' adoption, until statuses change
         self._network: np.ndarray | None = None  # network factors, until statuses change
+        self.fused_pack: tuple[np.ndarray, ...] | None = None  # compiled kernels' parameters
+        self.fused_impl: np.ndarray | None = None
+        self.fused_regional: tuple[np.ndarray, ...] | None = None
         self.running_rates: tuple[np.ndarray, np.ndarray] | None = None  # (M, B) x 2
         self._region_static: dict[str, np.ndarray] | None = None  # fixed regional inputs
         self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
@@ -233,6 +240,19 @@ class EGovModel(mesa.Model):
         """
         dp = self.params.decision
         return choice_probabilities(v_std, v_loc, can_std, can_loc, dp.consider_hazard, dp)
+
+    def uses_fused_decision(self) -> bool:
+        """Whether the compiled decision kernel applies.
+
+        Not when a subclass overrides the choice rule (the kernel has it built in), and
+        not for catalogues of more than 62 blocks (the kernel keeps prerequisites as
+        bits of one 64-bit integer).
+        """
+        return (
+            self.fused_kernels
+            and type(self).choice_probabilities is EGovModel.choice_probabilities
+            and len(self.catalogue) <= 62
+        )
 
     def neighbour_share(self, flags: np.ndarray) -> np.ndarray:
         """(M, k) share of each municipality's neighbours with the flag set (sparse sum)."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import decisions as dk
+from sim.model import fused_decide, fused_implement
 from sim.model.dynamics import failure_probability, overrun, progress
 from sim.model.effects import MANDATE_CENTRAL, MANDATE_REGIONAL
 from sim.model.fastmath import clip
@@ -41,9 +42,18 @@ def municipal_stage(model: EGovModel) -> None:
     order = rng.permutation(st.n)
     block_order = rng.permutation(st.n_blocks)
     join_centres(model, u_join)
-    progress_implementations(model, u_impl)
-    starts = decide(model, u_dec, block_order)
-    begin_implementations(model, starts, order, u_ovr)
+    if model.fused_kernels:
+        fused_implement.progress(model, u_impl)
+    else:
+        progress_implementations(model, u_impl)
+    if model.uses_fused_decision():
+        starts = fused_decide.decide(model, u_dec, block_order)
+    else:
+        starts = decide(model, u_dec, block_order)
+    if model.fused_kernels:
+        fused_implement.begin(model, starts, order, u_ovr)
+    else:
+        begin_implementations(model, starts, order, u_ovr)
     pay_running(model)
 
 

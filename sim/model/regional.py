@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import fused_regional
 from sim.model.decisions import (
     STANDARD,
     ValueInputs,
@@ -88,8 +89,11 @@ def adoption_stage(model: EGovModel) -> None:
     rng = model.streams.regions
     shape = (rs.n, len(model.catalogue))
     u_dec, u_prog, u_fail, u_ovr = (rng.random(shape) for _ in range(4))
-    _progress(model, u_prog, u_fail)
-    _decide(model, u_dec, u_ovr)
+    if model.fused_kernels:
+        fused_regional.adoption_stage(model, (u_dec, u_prog, u_fail, u_ovr))
+    else:
+        _progress(model, u_prog, u_fail)
+        _decide(model, u_dec, u_ovr)
     _pay_running(model)
 
 
