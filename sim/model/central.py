@@ -53,7 +53,7 @@ def step(gov: CentralGovernment) -> None:
     u_prog, u_fail, u_dec, u_ovr = rng.random(nb), rng.random(nb), rng.random(nb), rng.random(nb)
     _progress_builds(gov, u_prog, u_fail)
     _retry_failed(gov)
-    _decide_builds(gov, u_dec, overrun(u_ovr, model.params.implementation))
+    _decide_builds(gov, u_dec, u_ovr)
     running = model.blocks.running_platform * model.state.population.sum() / 4.0
     cost = float(running[gov.platform == LIVE].sum())
     if cost > 0:
@@ -107,8 +107,12 @@ def _retry_failed(gov: CentralGovernment) -> None:
     gov.platform[again] = NONE
 
 
-def _decide_builds(gov: CentralGovernment, u: np.ndarray, overruns: np.ndarray) -> None:
-    """Start builds whose weighted national value beats their cost, within budget."""
+def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> None:
+    """Start builds whose weighted national value beats their cost, within budget.
+
+    Overruns are computed from their draws only when a block is a candidate (most
+    quarters have none): elementwise, so the values are the same as computing all.
+    """
     model = gov.model
     blocks, cat = model.blocks, model.catalogue
     ready = gov.platform == NONE
@@ -118,6 +122,7 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, overruns: np.ndarray) 
     if candidates.size == 0:
         return
     dp, cp = model.params.decision, model.params.central
+    overruns = overrun(u_ovr, model.params.implementation)
     pv = annuity(dp.horizon_years, dp.discount_rate)
     pop = model.state.population.sum()
     skills = float(np.average(model.state.skills, weights=model.state.population))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import regional
+from sim.model import fused_stages, regional
 from sim.model.dynamics import bass_takeup, update_beliefs, update_trust
 from sim.model.state import (
     ADOPTED,
@@ -84,6 +84,9 @@ def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
 
 def citizens_stage(model: EGovModel) -> None:
     """Take-up grows by Bass diffusion; skills grow; demand raises local priority."""
+    if model.fused_kernels:
+        fused_stages.citizens(model)
+        return
     st, cp = model.state, model.params.citizens
     active = st.running
     st.takeup[:] = bass_takeup(st.takeup, st.skills[:, None], active, cp)
@@ -95,6 +98,9 @@ def citizens_stage(model: EGovModel) -> None:
 
 def trust_stage(model: EGovModel) -> None:
     """Trust between every pair of levels, and beliefs, from this quarter's experiences."""
+    if model.fused_kernels:
+        fused_stages.trust(model, champion_share(model))
+        return
     st, eff, tp = model.state, model.effects, model.params.trust
     st.trust_central[:] = update_trust(
         st.trust_central,
