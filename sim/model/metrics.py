@@ -17,7 +17,8 @@ import numpy as np
 from sim.model.blocks import Catalogue
 from sim.model.central import LIVE
 from sim.model.fastmath import mean, std
-from sim.model.state import ADOPTED, IMPLEMENTING
+from sim.model.metric_cells import status_summary
+from sim.model.state import ADOPTED
 
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
@@ -121,40 +122,40 @@ def maturity(model: EGovModel) -> np.ndarray:
 def compute(model: EGovModel) -> dict[str, float]:
     """Every per-quarter output, as plain floats.
 
-    Shared intermediates (status masks, population weights, per-block vectors) are
-    built once. Shares of boolean cells are exact integer counts divided by the cell
-    count, which is bit-identical to the float mean and avoids a float conversion.
+    Counts come from one compiled pass over the status cells
+    (:func:`sim.model.metric_cells.status_summary`). Shares of cells are exact integer
+    counts divided by the cell count, bit-identical to the float mean of a mask.
     """
     st, rs = model.state, model.rstate
-    pop = st.population
-    w = pop / pop.sum()
-    status = st.status
-    adopted = status == ADOPTED
-    local = st.local
+    w = model.population_weights()
+    adopted, (n_adopted, n_local), rows, (n_implementing, n_failed) = status_summary(
+        st.status, st.migrating, st.failed_at, model.quarter, model.blocks.stage,
+        model.blocks.once_only,
+    )  # fmt: skip
     m, cells = st.n, adopted.size
-    adopt_block = np.count_nonzero(adopted, axis=0) / m
+    adopt_block = n_adopted / m
     adopt_pop_block = w @ adopted
     takeup_block = w @ st.takeup
-    local_block = np.count_nonzero(local, axis=0) / m
+    local_block = n_local / m
     has_regions = rs.n > 0
     out: dict[str, float] = {
-        "adoption_mun": float(np.count_nonzero(adopted) / cells),
+        "adoption_mun": float(n_adopted.sum() / cells),
         "adoption_pop": float(mean(adopt_pop_block)),
         "adoption_regional": float(np.count_nonzero(rs.status == ADOPTED) / rs.status.size)
         if has_regions
         else np.nan,
         "platforms_live": float(mean(model.central.platform == LIVE)),
-        "implementing": float(np.count_nonzero(status == IMPLEMENTING) / cells),
-        "failed_now": float(np.count_nonzero(st.failed_at == model.quarter)),
-        "fragmentation": float(np.count_nonzero(local) / cells),
+        "implementing": float(n_implementing / cells),
+        "failed_now": float(n_failed),
+        "fragmentation": float(n_local.sum() / cells),
         "takeup": float(mean(takeup_block)),
-        "once_only": float(w @ adopted[:, model.blocks.once_only].all(axis=1)),
+        "once_only": float(w @ rows[1]),
         "trust_mc": float(mean(st.trust_central)),
         "trust_mr": float(mean(st.trust_region)) if has_regions else np.nan,
         "trust_rc": float(mean(rs.trust_central)) if has_regions else np.nan,
         "credibility": float(model.central.credibility),
     }
-    out.update(_inequality(model, adopted, adopted | local))
+    out.update(_inequality(model, rows[0], rows[2]))
     out.update(_money(model))
     names = model.block_metric_names
     for name, values in (
@@ -167,17 +168,18 @@ def compute(model: EGovModel) -> dict[str, float]:
     return out
 
 
-def _inequality(model: EGovModel, adopted: np.ndarray, running: np.ndarray) -> dict[str, float]:
-    """Maturity shares, Gini, size gap and regional dispersion from shared masks."""
+def _inequality(model: EGovModel, n_adopted: np.ndarray, mat: np.ndarray) -> dict[str, float]:
+    """Maturity shares, Gini, size gap and regional dispersion.
+
+    ``n_adopted`` is each municipality's count of adopted blocks, ``mat`` its maturity.
+    """
     st = model.state
-    stage = model.blocks.stage
-    mat = np.maximum(np.where(running, stage[None, :], 1).max(axis=1), 1)
     n = mat.size
     counts = np.bincount(mat, minlength=N_STAGES + 1)
     out = {f"maturity_{s}": float(counts[s] / n) for s in range(1, N_STAGES + 1)}
     out["maturity_mean"] = float(mean(mat))
     out["gini_maturity"] = gini(mat)
-    share = np.count_nonzero(adopted, axis=1) / adopted.shape[1]
+    share = n_adopted / st.n_blocks
     large, small = model.size_groups
     out["size_gap"] = (
         float(mean(share[large]) - mean(share[small])) if large is not None else np.nan

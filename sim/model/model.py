@@ -121,6 +121,7 @@ class EGovModel(mesa.Model):
         self.fused_pack: tuple[np.ndarray, ...] | None = None  # compiled kernels' parameters
         self.fused_impl: np.ndarray | None = None
         self.fused_regional: tuple[np.ndarray, ...] | None = None
+        self._weights: np.ndarray | None = None
         self.running_rates: tuple[np.ndarray, np.ndarray] | None = None  # (M, B) x 2
         self._region_static: dict[str, np.ndarray] | None = None  # fixed regional inputs
         self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
@@ -186,6 +187,12 @@ class EGovModel(mesa.Model):
     def standard_set(self) -> np.ndarray:
         """(B,) bool: interoperability standard fixed (at start or by an instrument)."""
         return self.central.standard_set | self.effects.standard_set
+
+    def population_weights(self) -> np.ndarray:
+        """(M,) population shares (fixed during a run: computed once)."""
+        if self._weights is None:
+            self._weights = self.state.population / self.state.population.sum()
+        return self._weights
 
     def coverage(self) -> np.ndarray:
         """(B,) population share connected to the standard block."""

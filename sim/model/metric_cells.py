@@ -1,0 +1,61 @@
+"""One compiled pass over the status cells for the quarter's outputs.
+
+The counting outputs (adoption and local shares, implementations, failures,
+maturity, once-only) all read the same (M, B) status cells; numpy needed a dozen
+masks and reductions for them. Counts are integers, so the shares built from them
+are exactly those of the array expressions they replace; population-weighted sums
+stay numpy products over the 0/1 matrix returned here (the same products as over
+the boolean mask).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.model.jit import njit
+from sim.model.state import ADOPTED, IMPLEMENTING, LOCAL
+
+
+@njit
+def status_summary(status, migrating, failed_at, quarter, stage, once_only):
+    """Counts of the quarter's cells.
+
+    Returns:
+        ``adopted`` (M, B) float 0/1; per block ``(adopted, local)`` counts (B,);
+        per municipality ``adopted`` count, once-only flag (all once-only blocks
+        adopted, 0/1 float) and maturity (the highest stage of a running block, at
+        least 1); and ``(implementing, failed this quarter)`` cell counts.
+    """
+    m, n_blocks = status.shape
+    adopted = np.zeros((m, n_blocks))
+    block_adopted = np.zeros(n_blocks, dtype=np.int64)
+    block_local = np.zeros(n_blocks, dtype=np.int64)
+    row_adopted = np.zeros(m, dtype=np.int64)
+    row_once = np.zeros(m)
+    maturity = np.ones(m, dtype=np.int64)
+    implementing, failed_now = 0, 0
+    for i in range(m):
+        once = True
+        for b in range(n_blocks):
+            s = status[i, b]
+            is_adopted = s == ADOPTED
+            is_local = s == LOCAL or migrating[i, b]
+            if is_adopted:
+                adopted[i, b] = 1.0
+                block_adopted[b] += 1
+                row_adopted[i] += 1
+            elif once_only[b]:
+                once = False
+            if is_local:
+                block_local[b] += 1
+            if (is_adopted or is_local) and stage[b] > maturity[i]:
+                maturity[i] = stage[b]
+            implementing += s == IMPLEMENTING
+            failed_now += failed_at[i, b] == quarter
+        row_once[i] = 1.0 if once else 0.0
+    return (
+        adopted,
+        (block_adopted, block_local),
+        (row_adopted, row_once, maturity),
+        (implementing, failed_now),
+    )
