@@ -27,6 +27,7 @@ from sim.instruments.base import Target
 from sim.instruments.financial import FinancialIncentive
 from sim.instruments.legislation import Legislation
 from sim.model import decisions as dk
+from sim.model import fused_decide
 from sim.model.model import EGovModel
 from sim.model.params import CountryParams, DecisionParams, ModelParams, TimeParams
 from sim.model.state import ADOPTED, IMPLEMENTING, LOCAL
@@ -56,18 +57,27 @@ def vectorised_probabilities(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
 
 @contextlib.contextmanager
 def spy_on_decisions(record: Callable[[EGovModel], None]) -> Iterator[None]:
-    """Call ``record(model)`` at every municipal decision, just before it is taken."""
-    original = municipal.decide
+    """Call ``record(model)`` at every municipal decision, just before it is taken.
 
-    def spying(model, u, block_order):
-        record(model)
-        return original(model, u, block_order)
+    Spies on both decision paths: the numpy kernel and the compiled one that
+    production runs (``tests/model/test_fused.py`` holds the two equal).
+    """
+    originals = {mod: mod.decide for mod in (municipal, fused_decide)}
 
-    municipal.decide = spying
+    def spy(original):
+        def spying(model, u, block_order):
+            record(model)
+            return original(model, u, block_order)
+
+        return spying
+
+    for mod, original in originals.items():
+        mod.decide = spy(original)
     try:
         yield
     finally:
-        municipal.decide = original
+        for mod, original in originals.items():
+            mod.decide = original
 
 
 def tiny_params(n_quarters: int = 16) -> ModelParams:
