@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import fused_grants
 from sim.model.effects import MANDATE_CENTRAL, MANDATE_NONE, MANDATE_REGIONAL
 from sim.model.jit import njit
 from sim.model.state import ADOPTED, FAILED, IMPLEMENTING, LOCAL
@@ -149,7 +150,6 @@ def _settle(pk, q, status, unspent, flags, dates, i, b, failed):
 def begin(model: EGovModel, starts: dict, order: np.ndarray, u_ovr: np.ndarray) -> None:
     """Open the quarter's started implementations (municipal.begin_implementations)."""
     from sim.model.dynamics import overrun
-    from sim.model.municipal import settle_grants
 
     st, eff, dp, ip = model.state, model.effects, model.params.decision, model.params.implementation
     size = np.count_nonzero(starts["started"])
@@ -162,7 +162,7 @@ def begin(model: EGovModel, starts: dict, order: np.ndarray, u_ovr: np.ndarray) 
                  st.gross_cost,
                  dp.local_cost_factor, dp.migration_cost_share, u_ovr,
                  (ri, bi, local, migrating, base, u))  # fmt: skip
-    granted = settle_grants(model, ri, bi, ~local, base, order)
+    granted = fused_grants.settle(model, ri, bi, ~local, base, order)
     total = base * (1.0 + ip.local_overrun_scale * overrun(u, ip))
     state = (st.status, st.migrating, st.building_local, st.since, st.remaining, st.due,
              st.instalment, st.mandated, st.granted, st.grant_unspent)  # fmt: skip

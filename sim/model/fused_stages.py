@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.exact_sums import array_sum
 from sim.model.jit import njit
 from sim.model.state import ADOPTED, FAILED, LOCAL
 from sim.model.value_cells import clip
@@ -72,7 +73,7 @@ def trust(model: EGovModel, champions: np.ndarray) -> None:
     adj = model.country.adjacency
     learning = model.params.decision.belief_learning
     push = model.params.leadership.entrepreneur_belief_push
-    _beliefs(st.belief, model.peer_adoption(), adj.indptr, adj.indices, model.degree,
+    _beliefs(st.belief, model.peer_adoption(), (adj.indptr, adj.indices, adj.data), model.degree,
              st.status, eff.belief_push, champions[:, 0], push, learning)  # fmt: skip
     if rs.n:
         from sim.model.regional import _static_inputs
@@ -106,9 +107,10 @@ def _update_belief(belief, success, failure, push, learning):
 
 
 @njit
-def _beliefs(belief, success, indptr, indices, degree, status, push, champions, champion_push,
+def _beliefs(belief, success, links, degree, status, push, champions, champion_push,
              learning):  # fmt: skip
     """Municipal beliefs from neighbours' successes (given) and failures (counted here)."""
+    indptr, indices, data = links
     n_blocks = status.shape[1]
     failed = np.zeros(n_blocks)
     for i in range(status.shape[0]):
@@ -117,7 +119,7 @@ def _beliefs(belief, success, indptr, indices, degree, status, push, champions, 
             j = indices[k]
             for b in range(n_blocks):
                 if status[j, b] == FAILED:
-                    failed[b] += 1.0
+                    failed[b] += data[k]
         deg = degree[i]
         lift = champion_push * champions[i]
         for b in range(n_blocks):
@@ -146,3 +148,36 @@ def _region_beliefs(belief, region, counts, status, learning):
             belief[r, b] = _update_belief(
                 belief[r, b], success[r, b] / c, failure[r, b] / c, 0.0, learning
             )
+
+
+def municipal_benefits(model: EGovModel) -> tuple[float, float]:
+    """(kept by municipalities, spillover) of this quarter, as ``stages.benefit_stage``.
+
+    The cell values are formed in the reference's order of operations and summed
+    with numpy's pairwise summation, so both totals are the reference's bits.
+    """
+    st, bl, dp = model.state, model.blocks, model.params.decision
+    return _benefits(st.status, st.migrating, st.takeup, st.population, bl.benefit,
+                     bl.spillover, model.network_now(), dp.local_benefit_share,
+                     dp.network_floor)  # fmt: skip
+
+
+@njit
+def _benefits(status, migrating, takeup, population, benefit, spillover, network, local_share,
+              floor):  # fmt: skip
+    m, n_blocks = status.shape
+    spill = np.zeros(m * n_blocks)
+    own = np.zeros(m * n_blocks)
+    local = np.zeros(m * n_blocks)
+    for i in range(m):
+        for b in range(n_blocks):
+            k = i * n_blocks + b
+            users = takeup[i, b] * population[i] / 4.0
+            s = status[i, b]
+            if s == ADOPTED:
+                standard = users * benefit[b] * network[b]
+                spill[k] = standard * spillover[b]
+                own[k] = standard * (1.0 - spillover[b])
+            if s == LOCAL or migrating[i, b]:
+                local[k] = users * benefit[b] * local_share * floor
+    return array_sum(own) + array_sum(local), array_sum(spill)

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from sim.instruments.base import Instrument
-from sim.model import metrics, regional
+from sim.model import metrics, neighbours, regional
 from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
@@ -35,7 +35,7 @@ from sim.model.params import ModelParams
 from sim.model.stages import benefit_stage, calendar_stage, citizens_stage, trust_stage
 from sim.model.state import init_municipal_state, init_regional_state
 
-DENSE_MAX = 2_000  # municipalities up to which neighbour and region sums use dense products
+DENSE_MAX = 2_000  # municipalities up to which region sums use a dense product
 
 
 class Streams(NamedTuple):
@@ -98,11 +98,10 @@ class EGovModel(mesa.Model):
             (np.ones(has.sum()), (self.state.region[has], np.flatnonzero(has))),
             shape=(self.rstate.n, self.state.n),
         )
-        # Small countries: dense 0/1 matrices. A scipy.sparse product costs ~10 us of
-        # dispatch, more than the whole dense product at Denmark's size; the sums are
+        # Small countries: a dense membership matrix. A scipy.sparse product costs ~10 us
+        # of dispatch, more than the whole dense product at Denmark's size; the sums are
         # counts of 0/1 flags, exact in float64 either way, so the results are equal.
         small = self.state.n <= DENSE_MAX
-        self._adjacency = self.country.adjacency.toarray() if small else self.country.adjacency
         self._members = self.region_members.toarray() if small else self.region_members
         self.ledger = Ledger()
         self.quarter = 0
@@ -262,7 +261,6 @@ class EGovModel(mesa.Model):
         )
 
     def neighbour_share(self, flags: np.ndarray) -> np.ndarray:
-        """(M, k) share of each municipality's neighbours with the flag set (sparse sum)."""
-        counts = self._adjacency @ flags.astype(float)
-        deg = self.degree[:, None]
-        return np.divide(counts, deg, out=np.zeros_like(counts), where=deg > 0)
+        """(M, k) share of each municipality's neighbours with the flag set (CSR count)."""
+        adj = self.country.adjacency
+        return neighbours.neighbour_share(adj.indptr, adj.indices, adj.data, self.degree, flags)

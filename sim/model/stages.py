@@ -131,6 +131,23 @@ def trust_stage(model: EGovModel) -> None:
     regional.learn(model)
 
 
+def municipal_benefits(model: EGovModel) -> tuple[float, float]:
+    """(kept by municipalities, spillover) of this quarter's municipal services."""
+    st, bl, dp = model.state, model.blocks, model.params.decision
+    users = st.takeup * st.population[:, None] / 4.0
+    standard = np.where(
+        st.status == ADOPTED, users * bl.benefit[None, :] * model.network_now()[None, :], 0.0
+    )
+    local = np.where(
+        st.local,
+        users * bl.benefit[None, :] * dp.local_benefit_share * dp.network_floor,
+        0.0,
+    )
+    spill = float((standard * bl.spillover[None, :]).sum())
+    own = float((standard * (1.0 - bl.spillover[None, :])).sum() + local.sum())
+    return own, spill
+
+
 def champion_share(model: EGovModel) -> np.ndarray:
     """(M, 1) share of neighbours led by an entrepreneur, recomputed only when roles change.
 
@@ -153,18 +170,10 @@ def benefit_stage(model: EGovModel) -> None:
     ``regional.spillover_to_region``). Local solutions keep all their (smaller)
     benefit at home: they connect to no one.
     """
-    st, bl, dp = model.state, model.blocks, model.params.decision
-    users = st.takeup * st.population[:, None] / 4.0
-    standard = np.where(
-        st.status == ADOPTED, users * bl.benefit[None, :] * model.network_now()[None, :], 0.0
-    )
-    local = np.where(
-        st.local,
-        users * bl.benefit[None, :] * dp.local_benefit_share * dp.network_floor,
-        0.0,
-    )
-    spill = float((standard * bl.spillover[None, :]).sum())
-    own = float((standard * (1.0 - bl.spillover[None, :])).sum() + local.sum())
+    if model.fused_kernels:
+        own, spill = fused_stages.municipal_benefits(model)
+    else:
+        own, spill = municipal_benefits(model)
     to_region = spill * model.params.regional.spillover_to_region if model.rstate.n else 0.0
     region_own, region_spill = regional.service_benefits(model)
     gains = {
