@@ -43,6 +43,7 @@ class CentralGovernment(mesa.Agent):
         self.instalment = np.zeros(nb)
         self.since = np.zeros(nb, dtype=np.int32)
         self.failures = 0
+        self.running: np.ndarray | None = None  # (B,) quarterly platform running cost
 
     def new_year(self) -> None:
         """Yearly budget: allocate, then free what priority leaves for new builds."""

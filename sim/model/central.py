@@ -54,8 +54,9 @@ def step(gov: CentralGovernment) -> None:
     _progress_builds(gov, u_prog, u_fail)
     _retry_failed(gov)
     _decide_builds(gov, u_dec, u_ovr)
-    running = model.blocks.running_platform * model.state.population.sum() / 4.0
-    cost = float(running[gov.platform == LIVE].sum())
+    if gov.running is None:  # population and catalogue are fixed: computed once
+        gov.running = model.blocks.running_platform * model.state.population.sum() / 4.0
+    cost = float(gov.running[gov.platform == LIVE].sum())
     if cost > 0:
         model.ledger.spend("central", cost, "platform running")
 

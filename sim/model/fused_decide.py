@@ -65,7 +65,7 @@ def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dict[str
     _decide_all(rule, blk, mun, int(model.params.decision.retry_after), blocks, context,
                 cells, rows, trust, inputs, eff.cost_cut, st.gross_cost, u, block_order,
                 out)  # fmt: skip
-    return {"rows": np.arange(st.n), "started": started, "local": local, "cut": cut}
+    return {"rows": model.all_rows(), "started": started, "local": local, "cut": cut}
 
 
 @njit

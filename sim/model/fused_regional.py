@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.model import value_cells as vc
 from sim.model.dynamics import overrun
+from sim.model.exact_sums import array_sum
 from sim.model.jit import njit
 from sim.model.state import ADOPTED, FAILED, IMPLEMENTING, NONE
 
@@ -50,18 +51,19 @@ def adoption_stage(model: EGovModel, draws: tuple[np.ndarray, ...]) -> None:
     u_dec, u_prog, u_fail, u_ovr = draws
     _progress(reg, int(model.quarter), rs.status, rs.remaining, rs.belief,
               model.region_retry_at, eff.region_trust_pos, blk, u_prog, u_fail)  # fmt: skip
-    counts = _static_inputs(model)["counts"]
-    peer = model.region_sum(model.state.adopted)
-    peer = np.divide(peer, counts, out=np.zeros_like(peer), where=counts > 0)
-    fixed = _static_inputs(model)["population"]
+    static = _static_inputs(model)
+    peer = _region_peer(model.state.region, model.state.status, static["counts"][:, 0])
+    fixed = static["population"]
     rows = (fixed, region_skills(model), rs.trust_central, rs.belief, peer, eff.region_pressure)
     context = (model.platform_live(), model.network_now(), float(model.central.credibility))
     starts = np.zeros(rs.status.shape, dtype=np.bool_)
     cost = np.zeros(rs.status.shape)
-    _decide(rule, blk, reg, int(model.quarter), model.blocks.prereq, context, rows,
+    started = _decide(rule, blk, reg, int(model.quarter), model.blocks.prereq, context, rows,
             model.region_gross, (rs.status, rs.remaining, rs.mandated, rs.free_budget,
             model.region_retry_at), (eff.region_mandated, eff.region_trust_neg),
             model.blocks.quarters, u_dec, starts, cost)  # fmt: skip
+    if not started:
+        return
     ip = model.params.implementation
     for b in np.flatnonzero(starts.any(axis=0)):
         fits = starts[:, b]
@@ -116,9 +118,11 @@ def _decide(rule, blk, reg, q, prereq, context, rows, gross, state, effects, qua
             ch = vc.choose(rule, reg[HAZARD], v, v, ready and met and live[b], False, u[i, b])
             cost[i, b] = c
             starts[i, b] = ch == vc.STANDARD
+    started = 0
     for b in range(status.shape[1]):  # blocks in ascending order, as the reference
         for i in range(status.shape[0]):
             if starts[i, b] and cost[i, b] <= free_budget[i]:
+                started += 1
                 free_budget[i] -= cost[i, b]
                 status[i, b] = IMPLEMENTING
                 remaining[i, b] = quarters[b]
@@ -127,3 +131,55 @@ def _decide(rule, blk, reg, q, prereq, context, rows, gross, state, effects, qua
                     trust_neg[i] += 1.0
             else:
                 starts[i, b] = False
+    return started
+
+
+@njit
+def _region_peer(region, status, counts):
+    """(R, B) share of each region's municipalities that adopted each block.
+
+    Counts of 0/1 cells divided by the member count, as ``region_sum`` / counts.
+    """
+    out = np.zeros((counts.size, status.shape[1]))
+    for i in range(region.size):
+        if region[i] >= 0:
+            for b in range(status.shape[1]):
+                if status[i, b] == ADOPTED:
+                    out[region[i], b] += 1.0
+    for r in range(counts.size):
+        if counts[r] > 0:
+            for b in range(status.shape[1]):
+                out[r, b] = out[r, b] / counts[r]
+    return out
+
+
+@njit
+def region_skills(region, population, skills, n_regions, fallback):
+    """(R,) population-weighted skills: the sequential sums of ``np.bincount``."""
+    w_pop, w_skill = np.zeros(n_regions), np.zeros(n_regions)
+    for i in range(region.size):
+        r = region[i]
+        if r >= 0:
+            w_pop[r] += population[i]
+            w_skill[r] += population[i] * skills[i]
+    out = np.empty(n_regions)
+    for r in range(n_regions):
+        out[r] = w_skill[r] / w_pop[r] if w_pop[r] > 0 else fallback
+    return out
+
+
+@njit
+def service_values(status, population, service_share, skills, benefit, spillover, network):
+    """(kept, spillover) of regional own services: pairwise sums as ``ndarray.sum``."""
+    n_regions, n_blocks = status.shape
+    value = np.zeros(n_regions * n_blocks)
+    spill = np.zeros(n_regions * n_blocks)
+    for r in range(n_regions):
+        users = population[r] * service_share * skills[r] / 4.0
+        for b in range(n_blocks):
+            if status[r, b] == ADOPTED:
+                v = users * benefit[b] * network[b]
+                value[r * n_blocks + b] = v
+                spill[r * n_blocks + b] = v * spillover[b]
+    spilled = array_sum(spill)
+    return array_sum(value) - spilled, spilled

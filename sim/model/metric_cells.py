@@ -59,3 +59,38 @@ def status_summary(status, migrating, failed_at, quarter, stage, once_only):
         (row_adopted, row_once, maturity),
         (implementing, failed_now),
     )
+
+
+@njit
+def maturity_stats(maturity, n_stages):
+    """(counts per stage, sum, Gini numerator) of the municipalities' maturity stages.
+
+    The Gini numerator is sum_k (2k - n - 1) v_(k) over the sorted values: an exact
+    integer, as the float product over the sorted array is (all its partial sums
+    are integers below 2**53), so the Gini equals :func:`sim.model.metrics.gini`.
+    """
+    n = maturity.size
+    top = n_stages
+    for v in maturity:
+        top = max(top, v)
+    counts = np.zeros(top + 1, dtype=np.int64)
+    total = 0
+    for v in maturity:
+        counts[v] += 1
+        total += v
+    numerator, k = 0, 0
+    for s in range(top + 1):
+        for _ in range(counts[s]):
+            k += 1
+            numerator += (2 * k - n - 1) * s
+    return counts, total, numerator
+
+
+@njit
+def region_adoption(n_adopted, n_blocks, region, population, n_regions):
+    """(R,) population-weighted sums of adopted shares (the sums of ``np.bincount``)."""
+    sums = np.zeros(n_regions)
+    for i in range(region.size):
+        if region[i] >= 0:
+            sums[region[i]] += n_adopted[i] / n_blocks * population[i]
+    return sums

@@ -17,7 +17,7 @@ import numpy as np
 from sim.model.blocks import Catalogue
 from sim.model.central import LIVE
 from sim.model.fastmath import mean, std
-from sim.model.metric_cells import status_summary
+from sim.model.metric_cells import maturity_stats, region_adoption, status_summary
 from sim.model.state import ADOPTED
 
 if TYPE_CHECKING:
@@ -175,17 +175,17 @@ def _inequality(model: EGovModel, n_adopted: np.ndarray, mat: np.ndarray) -> dic
     """
     st = model.state
     n = mat.size
-    counts = np.bincount(mat, minlength=N_STAGES + 1)
+    counts, total, numerator = maturity_stats(mat, N_STAGES)
     out = {f"maturity_{s}": float(counts[s] / n) for s in range(1, N_STAGES + 1)}
-    out["maturity_mean"] = float(mean(mat))
-    out["gini_maturity"] = gini(mat)
+    out["maturity_mean"] = total / n
+    out["gini_maturity"] = numerator / (n * float(total)) if n and total > 0 else 0.0
     share = n_adopted / st.n_blocks
     large, small = model.size_groups
     out["size_gap"] = (
         float(mean(share[large]) - mean(share[small])) if large is not None else np.nan
     )
     if model.rstate.n > 1:
-        sums = np.bincount(st.region, weights=share * st.population, minlength=model.rstate.n)
+        sums = region_adoption(n_adopted, st.n_blocks, st.region, st.population, model.rstate.n)
         by_region = sums / np.maximum(model.rstate.population, 1.0)
         out["regional_dispersion"] = std(by_region)
     else:

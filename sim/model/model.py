@@ -121,6 +121,7 @@ class EGovModel(mesa.Model):
         self.fused_impl: np.ndarray | None = None
         self.fused_regional: tuple[np.ndarray, ...] | None = None
         self._weights: np.ndarray | None = None
+        self._all_rows: np.ndarray | None = None
         self.running_rates: tuple[np.ndarray, np.ndarray] | None = None  # (M, B) x 2
         self._region_static: dict[str, np.ndarray] | None = None  # fixed regional inputs
         self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
@@ -186,6 +187,13 @@ class EGovModel(mesa.Model):
     def standard_set(self) -> np.ndarray:
         """(B,) bool: interoperability standard fixed (at start or by an instrument)."""
         return self.central.standard_set | self.effects.standard_set
+
+    def all_rows(self) -> np.ndarray:
+        """(M,) indices of all municipalities (kept: read-only views of it are handed out)."""
+        if self._all_rows is None:
+            self._all_rows = np.arange(self.state.n)
+            self._all_rows.flags.writeable = False
+        return self._all_rows
 
     def population_weights(self) -> np.ndarray:
         """(M,) population shares (fixed during a run: computed once)."""

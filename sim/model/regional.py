@@ -98,13 +98,15 @@ def adoption_stage(model: EGovModel) -> None:
 
 
 def region_skills(model: EGovModel) -> np.ndarray:
-    """(R,) population-weighted digital skills of each region's municipalities."""
+    """(R,) population-weighted digital skills of each region's municipalities.
+
+    Regions without population get the mean skills parameter. Compiled (the
+    sequential sums of ``np.bincount`` over the municipalities, in their order).
+    """
     rs, st = model.rstate, model.state
-    has = st.region >= 0
-    w_pop = np.bincount(st.region[has], weights=st.population[has], minlength=rs.n)
-    w_skill = np.bincount(st.region[has], weights=(st.population * st.skills)[has], minlength=rs.n)
-    fallback = np.full(rs.n, model.params.citizens.skills_mean)
-    return np.divide(w_skill, w_pop, out=fallback, where=w_pop > 0)
+    return fused_regional.region_skills(
+        st.region, st.population, st.skills, rs.n, model.params.citizens.skills_mean
+    )
 
 
 def _pay_running(model: EGovModel) -> None:
@@ -126,10 +128,11 @@ def service_benefits(model: EGovModel) -> tuple[float, float]:
     rs, bl = model.rstate, model.blocks
     if rs.n == 0:
         return 0.0, 0.0
-    users = rs.population * model.params.regional.service_share * region_skills(model) / 4.0
-    value = (rs.status == ADOPTED) * users[:, None] * bl.benefit[None, :] * model.network_now()
-    spill = float((value * bl.spillover[None, :]).sum())
-    return float(value.sum()) - spill, spill
+    own, spill = fused_regional.service_values(
+        rs.status, rs.population, model.params.regional.service_share, region_skills(model),
+        bl.benefit, bl.spillover, model.network_now(),
+    )  # fmt: skip
+    return float(own), float(spill)
 
 
 def learn(model: EGovModel) -> None:
