@@ -76,10 +76,10 @@ def machine() -> dict:
     }
 
 
-def one_measurement(impl: str, n: int, seed: int, quarters: int) -> dict:
+def one_measurement(impl: str, n: int, seed: int, quarters: int, inner: int) -> dict:
     """Run ``measure.measure`` in a fresh spawned process (its own RSS high-water mark)."""
     with ProcessPoolExecutor(max_workers=1, mp_context=SPAWN) as pool:
-        return pool.submit(measure.measure, impl, n, seed, quarters).result()
+        return pool.submit(measure.measure, impl, n, seed, quarters, inner).result()
 
 
 def spread(values: list[float]) -> dict:
@@ -111,7 +111,8 @@ def single_runs(args, rec: Recorder) -> None:
                 impls.reverse()  # alternate who goes first
             seed = args.seed + rep
             for impl in impls:
-                res = one_measurement(impl, n, seed, args.quarters)
+                inner = args.inner if n <= args.inner_max else 1
+                res = one_measurement(impl, n, seed, args.quarters, inner)
                 row = {"kind": "single", "impl": impl, "n": n, "rep": rep, "seed": seed}
                 row.update(quarters=args.quarters, **res)
                 rec.write(row)
@@ -178,6 +179,9 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--naive-max", type=int, default=10_000,
                    help="largest N for the naive model (34870 takes minutes per run)")  # fmt: skip
     p.add_argument("--quarters", type=int, default=QUARTERS)
+    p.add_argument("--inner", type=int, default=7,
+                   help="runs per process (median reported) for N <= --inner-max")  # fmt: skip
+    p.add_argument("--inner-max", type=int, default=1000)
     p.add_argument("--batch-runs", type=int, default=200)
     p.add_argument("--chunk", type=int, default=10, help="runs per task in the batch")
     p.add_argument("--workers", default="1,2", help="worker counts for the batch")

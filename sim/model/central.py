@@ -117,6 +117,8 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> 
     model = gov.model
     blocks, cat = model.blocks, model.catalogue
     ready = gov.platform == NONE
+    if not ready.any():  # every platform live, building or failed: nothing to decide
+        return
     live_or_building = (gov.platform == LIVE) | (gov.platform == BUILDING)
     prereq_ok = ~(blocks.prereq & ~live_or_building[None, :]).any(axis=1)
     candidates = np.flatnonzero(ready & prereq_ok)

@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.model import fused_grants
 from sim.model.effects import MANDATE_CENTRAL, MANDATE_NONE, MANDATE_REGIONAL
+from sim.model.exact_sums import array_sum
 from sim.model.jit import njit
 from sim.model.state import ADOPTED, FAILED, IMPLEMENTING, LOCAL
 from sim.model.value_cells import clip
@@ -226,3 +227,55 @@ def _open_cells(pk, q, cells, state, support_in, block_quarters, trust):
             for j in range(4):
                 trust[j][i] += sums[j]
                 sums[j] = 0.0
+
+
+def join_centres(model: EGovModel, u: np.ndarray) -> None:
+    """Small municipalities in a hosting region join its centre (municipal.join_centres)."""
+    st, rp = model.state, model.params.regional
+    if model.rstate.n == 0:
+        return
+    _join(st.region, model.rstate.hosts_centre, st.population, st.centre_member,
+          st.trust_region, u, rp.centre_small_population, rp.centre_join_probability,
+          model.effects.trust_region_pos)  # fmt: skip
+
+
+@njit
+def _join(region, hosts, population, member, trust, u, small_population, probability, pos):
+    for i in range(region.size):
+        r = region[i]
+        if r < 0 or not hosts[r] or member[i] or not population[i] < small_population:
+            continue
+        if u[i] < probability * trust[i]:
+            member[i] = True
+            pos[i] += 1.0
+
+
+def pay_running(model: EGovModel) -> None:
+    """Running costs of blocks in operation (municipal.pay_running), summed as numpy."""
+    from sim.model.municipal import running_rates
+
+    st = model.state
+    rate, local_rate = running_rates(model)
+    total = _running(st.status, st.migrating, rate, local_rate, st.spent)
+    if total > 0:
+        model.ledger.allocate("municipal", total)
+        model.ledger.spend("municipal", total, "running")
+
+
+@njit
+def _running(status, migrating, rate, local_rate, spent):
+    """Add each cell's running cost to ``spent``; the pairwise total of all cells."""
+    m, n_blocks = status.shape
+    cost = np.zeros(m * n_blocks)
+    for i in range(m):
+        for b in range(n_blocks):
+            c = (rate[i, b] if status[i, b] == ADOPTED else 0.0) + (
+                local_rate[i, b] if status[i, b] == LOCAL or migrating[i, b] else 0.0
+            )
+            cost[i * n_blocks + b] = c
+    total = array_sum(cost)
+    if total > 0:
+        for i in range(m):
+            for b in range(n_blocks):
+                spent[i, b] += cost[i * n_blocks + b]
+    return total

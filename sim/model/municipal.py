@@ -41,20 +41,20 @@ def municipal_stage(model: EGovModel) -> None:
     u_impl, u_dec, u_ovr = rng.random(shape), rng.random(shape), rng.random(shape)
     order = rng.permutation(st.n)
     block_order = rng.permutation(st.n_blocks)
-    join_centres(model, u_join)
-    if model.fused_kernels:
+    if model.fused_kernels:  # compiled versions of the functions below (same results)
+        fused_implement.join_centres(model, u_join)
         fused_implement.progress(model, u_impl)
     else:
+        join_centres(model, u_join)
         progress_implementations(model, u_impl)
-    if model.uses_fused_decision():
-        starts = fused_decide.decide(model, u_dec, block_order)
-    else:
-        starts = decide(model, u_dec, block_order)
+    decide_now = fused_decide.decide if model.uses_fused_decision() else decide
+    starts = decide_now(model, u_dec, block_order)
     if model.fused_kernels:
         fused_implement.begin(model, starts, order, u_ovr)
+        fused_implement.pay_running(model)
     else:
         begin_implementations(model, starts, order, u_ovr)
-    pay_running(model)
+        pay_running(model)
 
 
 def join_centres(model: EGovModel, u: np.ndarray) -> None:
