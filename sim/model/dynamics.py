@@ -26,14 +26,20 @@ def overrun(u: np.ndarray, ip: ImplementationParams) -> np.ndarray:
     near +45% with ~17% of projects above +200% (McKinsey/Oxford).
     """
     p = ip.overrun_tail_probability
-    tail_u = clip(u / p, 1e-12, 1.0) if p > 0 else np.ones_like(u)
-    tail = np.minimum(
-        ip.overrun_tail_min * tail_u ** (-1.0 / ip.overrun_tail_alpha), ip.overrun_cap
-    )
+    in_tail = u < p
+    n_tail = np.count_nonzero(in_tail)
+    # Each part is computed elementwise on all cells, and skipped when no cell uses it.
+    if n_tail:
+        tail_u = clip(u / p, 1e-12, 1.0) if p > 0 else np.ones_like(u)
+        tail = np.minimum(
+            ip.overrun_tail_min * tail_u ** (-1.0 / ip.overrun_tail_alpha), ip.overrun_cap
+        )
+        if n_tail == u.size:
+            return tail
     body_u = clip((u - p) / (1.0 - p), 1e-12, 1.0 - 1e-12) if p < 1 else np.full_like(u, 0.5)
     z = np.log(body_u / (1.0 - body_u)) * (np.sqrt(3.0) / np.pi)
     body = np.maximum(ip.overrun_body_mean + ip.overrun_body_sd * z, ip.overrun_floor)
-    return np.where(u < p, tail, body)
+    return np.where(in_tail, tail, body) if n_tail else body
 
 
 def progress(u: np.ndarray, capacity: np.ndarray, ip: ImplementationParams):
