@@ -67,6 +67,7 @@ class RegionalGovernment(mesa.Agent):
         self.grant_pool = None
         # Municipal membership is fixed at construction: computed once, not per quarter.
         self.mine = model.state.region == index
+        self.mine_rows = np.flatnonzero(self.mine)
         self.cofund_cells: np.ndarray | None = None  # (M, B) co-funding share, built once
 
     @property

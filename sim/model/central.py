@@ -111,8 +111,8 @@ def _retry_failed(gov: CentralGovernment) -> None:
 def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> None:
     """Start builds whose weighted national value beats their cost, within budget.
 
-    Overruns are computed from their draws only when a block is a candidate (most
-    quarters have none): elementwise, so the values are the same as computing all.
+    Overruns are computed from their draws only when a build starts: elementwise, so
+    the values are the same as computing them every quarter.
     """
     model = gov.model
     blocks, cat = model.blocks, model.catalogue
@@ -125,17 +125,20 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> 
     if candidates.size == 0:
         return
     dp, cp = model.params.decision, model.params.central
-    overruns = overrun(u_ovr, model.params.implementation)
+    overruns = None  # computed when a build starts
     pv = annuity(dp.horizon_years, dp.discount_rate)
     pop = model.state.population.sum()
-    skills = float(np.average(model.state.skills, weights=model.state.population))
+    pop_w = model.state.population
+    skills = float((model.state.skills * pop_w).sum() / pop_w.sum())  # as np.average
     # A mandate on a block commits central to provide its platform: the legal
     # obligation adds the mean pressure it puts on municipalities to central's value.
     # Only obligations (cells with a mandator) count: incentives and rankings press
     # municipalities, not central's build plans.
     eff = model.effects
-    obliged = np.where(eff.mandated, eff.pressure, 0.0)
-    commitment = obliged.mean(axis=0) if obliged.size else np.zeros(len(gov.platform))
+    if eff.mandator.size and eff.mandator.any():
+        commitment = np.where(eff.mandated, eff.pressure, 0.0).mean(axis=0)
+    else:  # no obligation anywhere: the mean of zeros
+        commitment = np.zeros(len(gov.platform))
     for b in candidates:
         blk = cat[int(b)]
         national = blocks.benefit[b] * pop * skills * pv * cp.expected_coverage
@@ -145,6 +148,8 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> 
         p = hazard / (1.0 + np.exp(-(ratio - 1.0) / dp.logit_scale))
         yearly = blk.platform_cost / max(blk.platform_quarters / 4.0, 1.0)
         if u[b] < p and yearly <= gov.free_budget:
+            if overruns is None:
+                overruns = overrun(u_ovr, model.params.implementation)
             total = blk.platform_cost * (1.0 + cp.platform_overrun_scale * overruns[b])
             gov.platform[b] = BUILDING
             gov.since[b] = model.quarter

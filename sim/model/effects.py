@@ -45,6 +45,7 @@ class GrantOffer:
     share: np.ndarray  # (M, B) share of the integration cost paid by the pool
     pool: GrantPool
     members: np.ndarray | None = None  # (M,) bool: the only rows where share may be > 0
+    member_rows: np.ndarray | None = None  # flatnonzero(members), when the offerer keeps it
 
 
 @dataclass
@@ -120,8 +121,10 @@ class Effects:
             if offer.members is None:
                 total += offer.share if rows is None else offer.share[rows]
                 continue
-            sel = offer.members if rows is None else offer.members[rows]
-            at = np.flatnonzero(sel)
+            if rows is None and offer.member_rows is not None:
+                at = offer.member_rows
+            else:
+                at = np.flatnonzero(offer.members if rows is None else offer.members[rows])
             if at.size:
                 total[at] += offer.share[at if rows is None else rows[at]]
         return np.minimum(total, 1.0)

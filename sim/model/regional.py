@@ -64,7 +64,9 @@ def step(reg: RegionalGovernment) -> None:
         if reg.cofund_cells is None:  # constant: build once, offers only read it
             reg.cofund_cells = np.zeros((model.state.n, len(model.catalogue)))
             reg.cofund_cells[mine] = rp.cofund_share
-        offer = GrantOffer(share=reg.cofund_cells, pool=reg.grant_pool, members=mine)
+        offer = GrantOffer(
+            share=reg.cofund_cells, pool=reg.grant_pool, members=mine, member_rows=reg.mine_rows
+        )
         model.effects.grant_offers.append(offer)
     members = int((model.state.centre_member & ~model.state.instrument_member & mine).sum())
     if members:
