@@ -183,3 +183,18 @@ def service_values(status, population, service_share, skills, benefit, spillover
                 spill[r * n_blocks + b] = v * spillover[b]
     spilled = array_sum(spill)
     return array_sum(value) - spilled, spilled
+
+
+@njit
+def running_total(status, running, population):
+    """Quarterly running cost of the regions' adopted blocks, summed as ``ndarray.sum``.
+
+    Cells as ``(status == ADOPTED) * running * population / 4`` in that order.
+    """
+    n_regions, n_blocks = status.shape
+    cost = np.zeros(n_regions * n_blocks)
+    for r in range(n_regions):
+        for b in range(n_blocks):
+            if status[r, b] == ADOPTED:
+                cost[r * n_blocks + b] = running[b] * population[r] / 4.0
+    return array_sum(cost)

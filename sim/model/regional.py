@@ -113,12 +113,12 @@ def region_skills(model: EGovModel) -> np.ndarray:
 
 def _pay_running(model: EGovModel) -> None:
     rs = model.rstate
-    pop = rs.population * model.params.regional.service_share
-    running = (rs.status == ADOPTED) * model.blocks.running[None, :] * pop[:, None] / 4.0
-    if running.sum() > 0:
+    pop = _static_inputs(model)["population"]  # rs.population * service_share
+    total = fused_regional.running_total(rs.status, model.blocks.running, pop)
+    if total > 0:
         # Running costs come out of the operating budget, not the project envelope.
-        model.ledger.allocate("regional", float(running.sum()))
-        model.ledger.spend("regional", float(running.sum()), "running")
+        model.ledger.allocate("regional", total)
+        model.ledger.spend("regional", total, "running")
 
 
 def service_benefits(model: EGovModel) -> tuple[float, float]:
