@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python benchmarks/profile.py [--runs 20] [--municipalities N] [--top 12]
+    .venv/bin/python benchmarks/stage_profile.py [--runs 20] [--municipalities N] [--top 12]
 
 Times each named stage of ``EGovModel.step`` (ms per quarter, median over runs) and
 the whole run with and without construction, for ``EGovModel`` (fused kernels) and

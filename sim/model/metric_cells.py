@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.exact_sums import array_sum
 from sim.model.jit import njit
 from sim.model.state import ADOPTED, IMPLEMENTING, LOCAL
 
@@ -87,10 +88,50 @@ def maturity_stats(maturity, n_stages):
 
 
 @njit
-def region_adoption(n_adopted, n_blocks, region, population, n_regions):
-    """(R,) population-weighted sums of adopted shares (the sums of ``np.bincount``)."""
-    sums = np.zeros(n_regions)
-    for i in range(region.size):
-        if region[i] >= 0:
-            sums[region[i]] += n_adopted[i] / n_blocks * population[i]
-    return sums
+def _mean(a):
+    """As ``fastmath.mean`` of a contiguous 1-D array (pairwise sum / n); NaN if empty."""
+    return array_sum(a) / a.size if a.size else np.nan
+
+
+@njit
+def level_means(trust_c, trust_r, region_trust, adopt_pop, takeup, platform, live, region_status):
+    """(adoption_pop, takeup, trust_mc, trust_mr, trust_rc, platforms_live, adoption_regional)."""
+    live_count = 0
+    for s in platform:
+        live_count += s == live
+    adopted = 0
+    for s in region_status.ravel():
+        adopted += s == ADOPTED
+    regional = adopted / region_status.size if region_status.size else np.nan
+    return (
+        _mean(adopt_pop),
+        _mean(takeup),
+        _mean(trust_c),
+        _mean(trust_r),
+        _mean(region_trust),
+        live_count / platform.size,
+        regional,
+    )
+
+
+@njit
+def gap_and_dispersion(n_adopted, n_blocks, large, small, region, population, region_pop):
+    """(size gap, regional dispersion) of adopted shares, as ``metrics._inequality``.
+
+    ``large`` and ``small`` are row indices; means and the standard deviation use
+    numpy's pairwise sums (``fastmath.mean``, ``fastmath.std``).
+    """
+    share = n_adopted / n_blocks
+    gap = np.nan
+    if large.size and small.size:
+        gap = _mean(share[large]) - _mean(share[small])
+    dispersion = np.nan
+    if region_pop.size > 1:
+        sums = np.zeros(region_pop.size)
+        for i in range(region.size):
+            if region[i] >= 0:
+                sums[region[i]] += share[i] * population[i]
+        by_region = sums / np.maximum(region_pop, 1.0)
+        x = by_region - array_sum(by_region) / by_region.size
+        dispersion = np.sqrt(array_sum(x * x) / by_region.size)
+    return gap, dispersion

@@ -16,9 +16,12 @@ import numpy as np
 
 from sim.model.blocks import Catalogue
 from sim.model.central import LIVE
-from sim.model.fastmath import mean, std
-from sim.model.metric_cells import maturity_stats, region_adoption, status_summary
-from sim.model.state import ADOPTED
+from sim.model.metric_cells import (
+    gap_and_dispersion,
+    level_means,
+    maturity_stats,
+    status_summary,
+)
 
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
@@ -138,21 +141,23 @@ def compute(model: EGovModel) -> dict[str, float]:
     takeup_block = w @ st.takeup
     local_block = n_local / m
     has_regions = rs.n > 0
+    adopt_pop, takeup, trust_mc, trust_mr, trust_rc, live, adopt_regional = level_means(
+        st.trust_central, st.trust_region, rs.trust_central, adopt_pop_block, takeup_block,
+        model.central.platform, LIVE, rs.status,
+    )  # fmt: skip
     out: dict[str, float] = {
         "adoption_mun": float(n_adopted.sum() / cells),
-        "adoption_pop": float(mean(adopt_pop_block)),
-        "adoption_regional": float(np.count_nonzero(rs.status == ADOPTED) / rs.status.size)
-        if has_regions
-        else np.nan,
-        "platforms_live": float(mean(model.central.platform == LIVE)),
+        "adoption_pop": adopt_pop,
+        "adoption_regional": adopt_regional,
+        "platforms_live": live,
         "implementing": float(n_implementing / cells),
         "failed_now": float(n_failed),
         "fragmentation": float(n_local.sum() / cells),
-        "takeup": float(mean(takeup_block)),
+        "takeup": takeup,
         "once_only": float(w @ rows[1]),
-        "trust_mc": float(mean(st.trust_central)),
-        "trust_mr": float(mean(st.trust_region)) if has_regions else np.nan,
-        "trust_rc": float(mean(rs.trust_central)) if has_regions else np.nan,
+        "trust_mc": trust_mc,
+        "trust_mr": trust_mr if has_regions else np.nan,
+        "trust_rc": trust_rc,
         "credibility": float(model.central.credibility),
     }
     out.update(_inequality(model, rows[0], rows[2]))
@@ -179,17 +184,10 @@ def _inequality(model: EGovModel, n_adopted: np.ndarray, mat: np.ndarray) -> dic
     out = {f"maturity_{s}": float(counts[s] / n) for s in range(1, N_STAGES + 1)}
     out["maturity_mean"] = total / n
     out["gini_maturity"] = numerator / (n * float(total)) if n and total > 0 else 0.0
-    share = n_adopted / st.n_blocks
-    large, small = model.size_groups
-    out["size_gap"] = (
-        float(mean(share[large]) - mean(share[small])) if large is not None else np.nan
+    large, small = model.size_group_rows()
+    out["size_gap"], out["regional_dispersion"] = gap_and_dispersion(
+        n_adopted, st.n_blocks, large, small, st.region, st.population, model.rstate.population
     )
-    if model.rstate.n > 1:
-        sums = region_adoption(n_adopted, st.n_blocks, st.region, st.population, model.rstate.n)
-        by_region = sums / np.maximum(model.rstate.population, 1.0)
-        out["regional_dispersion"] = std(by_region)
-    else:
-        out["regional_dispersion"] = np.nan
     return out
 
 

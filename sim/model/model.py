@@ -122,6 +122,7 @@ class EGovModel(mesa.Model):
         self.fused_regional: tuple[np.ndarray, ...] | None = None
         self._weights: np.ndarray | None = None
         self._all_rows: np.ndarray | None = None
+        self._size_rows: tuple[np.ndarray, np.ndarray] | None = None
         self.running_rates: tuple[np.ndarray, np.ndarray] | None = None  # (M, B) x 2
         self._region_static: dict[str, np.ndarray] | None = None  # fixed regional inputs
         self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
@@ -194,6 +195,18 @@ class EGovModel(mesa.Model):
             self._all_rows = np.arange(self.state.n)
             self._all_rows.flags.writeable = False
         return self._all_rows
+
+    def size_group_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Row indices of the large and small size groups (both empty if one is)."""
+        if self._size_rows is None:
+            large, small = self.size_groups
+            none = np.zeros(0, dtype=np.int64)
+            self._size_rows = (
+                (np.flatnonzero(large), np.flatnonzero(small))
+                if large is not None
+                else (none, none)
+            )
+        return self._size_rows
 
     def population_weights(self) -> np.ndarray:
         """(M,) population shares (fixed during a run: computed once)."""
