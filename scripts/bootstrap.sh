@@ -53,6 +53,6 @@ fi
 # The model's fused kernels are compiled by numba on first use and cached beside the
 # source; compiling them here (seconds, once per checkout) keeps that out of the first
 # run and out of every worker process of the first batch.
-"$PY" -c "from sim.model.model import EGovModel; EGovModel(rng=0).run(4)" \
+"$PY" -c "from sim.model.model import EGovModel; EGovModel(rng=0).run()" \
     || { echo "bootstrap: compiling the model's kernels failed (see above)" >&2; exit 1; }
 echo "bootstrap: environment ready in .venv ($("$PY" --version))" >&2

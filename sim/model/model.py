@@ -115,17 +115,7 @@ class EGovModel(mesa.Model):
         for inst in self.instruments:
             inst.initialize(self)
         self.current: dict[str, float] = {}
-        self._peer: np.ndarray | None = None  # neighbours' adoption, until statuses change
-        self._network: np.ndarray | None = None  # network factors, until statuses change
-        self.fused_pack: tuple[np.ndarray, ...] | None = None  # compiled kernels' parameters
-        self.fused_impl: np.ndarray | None = None
-        self.fused_regional: tuple[np.ndarray, ...] | None = None
-        self._weights: np.ndarray | None = None
-        self._all_rows: np.ndarray | None = None
-        self._size_rows: tuple[np.ndarray, np.ndarray] | None = None
-        self.running_rates: tuple[np.ndarray, np.ndarray] | None = None  # (M, B) x 2
-        self._region_static: dict[str, np.ndarray] | None = None  # fixed regional inputs
-        self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
+        self._init_caches()
         large, small = self.state.size_class >= 3, self.state.size_class <= 1
         # Fixed size groups for the size-gap output (None when a group is empty).
         self.size_groups = (large, small) if large.any() and small.any() else (None, None)
@@ -133,6 +123,26 @@ class EGovModel(mesa.Model):
             m: [f"{m}__{k}" for k in self.catalogue.keys] for m in metrics.BLOCK_METRICS
         }
         self.datacollector = metrics.QuarterCollector(self.catalogue)
+
+    def _init_caches(self) -> None:
+        """Values derived from the state, kept until what they depend on changes.
+
+        Fixed for the run: parameter packs of the compiled kernels, weights, row
+        indices, running-cost rates, regional inputs. Until adoption changes
+        (:meth:`adoption_changed`): neighbours' adoption and network factors. Until
+        roles change: the entrepreneur neighbour share.
+        """
+        self._peer: np.ndarray | None = None
+        self._network: np.ndarray | None = None
+        self.fused_pack: tuple[np.ndarray, ...] | None = None
+        self.fused_impl: np.ndarray | None = None
+        self.fused_regional: tuple[np.ndarray, ...] | None = None
+        self._weights: np.ndarray | None = None
+        self._all_rows: np.ndarray | None = None
+        self._size_rows: tuple[np.ndarray, np.ndarray] | None = None
+        self.running_rates: tuple[np.ndarray, np.ndarray] | None = None  # (M, B) x 2
+        self._region_static: dict[str, np.ndarray] | None = None
+        self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
 
     # -- the quarter ---------------------------------------------------------------
     def step(self) -> None:
