@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import fused_grants
+from sim.model.dynamics import overrun
 from sim.model.effects import MANDATE_CENTRAL, MANDATE_NONE, MANDATE_REGIONAL
 from sim.model.exact_sums import array_sum
 from sim.model.jit import njit
@@ -150,8 +151,6 @@ def _settle(pk, q, status, unspent, flags, dates, i, b, failed):
 
 def begin(model: EGovModel, starts: dict, order: np.ndarray, u_ovr: np.ndarray) -> None:
     """Open the quarter's started implementations (municipal.begin_implementations)."""
-    from sim.model.dynamics import overrun
-
     st, eff, dp, ip = model.state, model.effects, model.params.decision, model.params.implementation
     size = np.count_nonzero(starts["started"])
     if size == 0:

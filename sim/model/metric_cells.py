@@ -26,6 +26,11 @@ def status_summary(status, migrating, failed_at, quarter, stage, once_only):
         per municipality ``adopted`` count, once-only flag (all once-only blocks
         adopted, 0/1 float) and maturity (the highest stage of a running block, at
         least 1); and ``(implementing, failed this quarter)`` cell counts.
+
+    Maturity is front-office maturity, the most advanced stage any running block
+    unlocks; standard and local solutions both count, as in stage models of
+    e-government maturity. Stage 1 (information) is the floor: every municipality has
+    a website (96% in Norway already in 2003, CALIBRATION.md §3).
     """
     m, n_blocks = status.shape
     adopted = np.zeros((m, n_blocks))
@@ -89,7 +94,7 @@ def maturity_stats(maturity, n_stages):
 
 @njit
 def _mean(a):
-    """As ``fastmath.mean`` of a contiguous 1-D array (pairwise sum / n); NaN if empty."""
+    """``ndarray.mean`` of a contiguous 1-D float array (pairwise sum / n); NaN if empty."""
     return array_sum(a) / a.size if a.size else np.nan
 
 
@@ -119,7 +124,7 @@ def gap_and_dispersion(n_adopted, n_blocks, large, small, region, population, re
     """(size gap, regional dispersion) of adopted shares, as ``metrics._inequality``.
 
     ``large`` and ``small`` are row indices; means and the standard deviation use
-    numpy's pairwise sums (``fastmath.mean``, ``fastmath.std``).
+    numpy's pairwise sums, the steps of ``ndarray.mean`` and ``ndarray.std``.
     """
     share = n_adopted / n_blocks
     gap = np.nan

@@ -110,18 +110,6 @@ def gini(values: np.ndarray) -> float:
     return float((2.0 * np.arange(1, n + 1) - n - 1) @ v / (n * total))
 
 
-def maturity(model: EGovModel) -> np.ndarray:
-    """(M,) front-office maturity: the most advanced stage any running block unlocks.
-
-    Stage 1 (information) is the floor: every municipality has a website (96% in
-    Norway already in 2003, CALIBRATION.md §3). Standard and local solutions both
-    count, as in stage models of e-government maturity.
-    """
-    st, stage = model.state, model.blocks.stage
-    running = st.running
-    return np.maximum(np.where(running, stage[None, :], 1).max(axis=1), 1)
-
-
 def compute(model: EGovModel) -> dict[str, float]:
     """Every per-quarter output, as plain floats.
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.decisions import annuity
 from sim.model.jit import njit
 
 RULE_FIELDS = (
@@ -43,8 +44,6 @@ WAIT, STANDARD, LOCAL_BUILD = 0, 1, 2  # as decisions.WAIT, STANDARD, LOCAL_BUIL
 
 def pack_rule(dp, blocks) -> tuple[np.ndarray, np.ndarray]:
     """(rule, blk) arrays for the kernels from DecisionParams and BlockArrays."""
-    from sim.model.decisions import annuity
-
     values = {f: getattr(dp, f, None) for f in RULE_FIELDS}
     values["pv"] = annuity(dp.horizon_years, dp.discount_rate)
     rule = np.array([float(values[f]) for f in RULE_FIELDS])
