@@ -185,7 +185,7 @@ def sensitivity(
         to ``sensitivity.csv`` in the results folder.
     """
     from sim.analysis.sensitivity_report import check_outputs, write_sensitivity
-    from sim.cli_options import UsageError
+    from sim.errors import UsageError
 
     extra = [*design_overrides, *([f"design.method={method}"] if method else [])]
     exp, d = plan_design(design, overrides, extra, "sensitivity")

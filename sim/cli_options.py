@@ -1,4 +1,4 @@
-"""Options shared by several ``egov-sim`` commands, and the CLI's error type.
+"""Options shared by several ``egov-sim`` commands.
 
 Kept apart from the commands so every command spells an option the same way: a user
 who learnt ``--workers`` or ``--set`` on ``compare`` finds it unchanged on ``sweep``.
@@ -9,14 +9,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sim.errors import UsageError as UsageError  # re-exported for the commands
+
 EXIT_INVALID = 1
 EXIT_USAGE = 2
 FILES_HELP = "scenario files, e.g. scenarios/baseline.toml"
 EXECUTORS = ("process", "serial", "dask")
-
-
-class UsageError(ValueError):
-    """A malformed command-line value (reported like a scenario error: one line, exit 2)."""
 
 
 def positive(text: str) -> int:

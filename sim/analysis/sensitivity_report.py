@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from sim.analysis.sensitivity import second_order_table, sensitivity_table
-from sim.cli_options import UsageError
+from sim.errors import UsageError
 from sim.experiments.outputs import write_atomic
 from sim.model.metrics import metric_names
 
