@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, check_deadline, register
-from sim.model.decisions import annuity
+from sim.model.rules.decision import annuity
 from sim.model.fields import param
 from sim.model.state import IMPLEMENTING
 

@@ -11,8 +11,12 @@ incentive's grant offer covers the cost in the same cells.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from sim.model.model import EGovModel
 
 # Who imposed an obligation on a cell (int8 codes in ``Effects.mandator``).
 MANDATE_NONE, MANDATE_CENTRAL, MANDATE_REGIONAL = 0, 1, 2
@@ -128,3 +132,20 @@ class Effects:
             if at.size:
                 total[at] += offer.share[at if rows is None else rows[at]]
         return np.minimum(total, 1.0)
+
+
+class InstrumentLike(Protocol):
+    """What the model asks of an instrument (``sim.instruments.base.Instrument`` is one).
+
+    Declared here, in the model layer, so the model depends on this narrow
+    interface and not on the instrument package above it.
+    """
+
+    def initialize(self, model: EGovModel) -> None:
+        """Bind to a model before the first quarter (resolve targets, open pools)."""
+
+    def is_active(self, quarter: int) -> bool:
+        """Whether the instrument acts in ``quarter``."""
+
+    def step(self, model: EGovModel, effects: Effects) -> None:
+        """Add this quarter's effects."""

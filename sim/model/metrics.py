@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.model.blocks import Catalogue
 from sim.model.central import LIVE
-from sim.model.metric_cells import (
+from sim.model.kernels.metric_cells import (
     gap_and_dispersion,
     level_means,
     maturity_stats,
@@ -114,7 +114,7 @@ def compute(model: EGovModel) -> dict[str, float]:
     """Every per-quarter output, as plain floats.
 
     Counts come from one compiled pass over the status cells
-    (:func:`sim.model.metric_cells.status_summary`). Shares of cells are exact integer
+    (:func:`sim.model.kernels.metric_cells.status_summary`). Shares of cells are exact integer
     counts divided by the cell count, bit-identical to the float mean of a mask.
     """
     st, rs = model.state, model.rstate

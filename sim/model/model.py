@@ -1,8 +1,10 @@
 """EGovModel: one country, three levels of government, one quarter per step.
 
-``step()`` is the named stages of MODEL.md §3, in fixed order: calendar, central,
-regions, municipalities, citizens, trust, accounting. The model knows nothing of
-batches, files or plots (ARCHITECTURE.md data flow).
+``step()`` runs the named stages of docs/ODD.md §3 in fixed order (``model.stages``:
+calendar, instruments, central, regions, municipalities, citizens, trust,
+accounting); a stage is a plain function of the model, so a user can list, time or
+replace one. The model knows nothing of batches, files or plots
+(docs/architecture.md, data flow).
 
 Randomness: the Mesa ``rng`` seeds the model's generator; named sub-streams are
 spawned from it once (``self.streams``), one per stage. Every draw therefore comes
@@ -13,25 +15,27 @@ keeps scenario comparisons paired under common random numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import mesa
 import numpy as np
 from scipy import sparse
 
-from sim.instruments.base import Instrument
-from sim.model import metrics, neighbours, regional
+from sim.model import metrics, regional
 from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
+from sim.model.block_arrays import block_arrays
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
 from sim.model.country import build_country
-from sim.model.decisions import block_arrays, choice_probabilities, network_factor
-from sim.model.effects import Effects
+from sim.model.effects import Effects, InstrumentLike
+from sim.model.kernels import neighbours
 from sim.model.ledger import Ledger
 from sim.model.memory import tune_for
 from sim.model.municipal import municipal_stage
 from sim.model.params import ModelParams
+from sim.model.records import Records
+from sim.model.rules.decision import choose, network_factor
 from sim.model.stages import benefit_stage, calendar_stage, citizens_stage, trust_stage
 from sim.model.state import init_municipal_state, init_regional_state
 
@@ -49,6 +53,13 @@ class Streams(NamedTuple):
     instruments: np.random.Generator
 
 
+class Stage(NamedTuple):
+    """One named stage of a quarter: a function of the model."""
+
+    name: str
+    run: Callable[[EGovModel], None]
+
+
 class EGovModel(mesa.Model):
     """Multi-level e-government adoption model.
 
@@ -57,19 +68,20 @@ class EGovModel(mesa.Model):
         catalogue: Building-block catalogue (default: ``sim/data/blocks.toml``).
         instruments: Instruments to run (fresh instances: they hold per-run state).
         rng: Seed, ``SeedSequence`` or ``Generator`` for the model's generator.
+        choice_rule: The municipal choice among waiting, the standard block and a
+            local build: a numba-compiled function with the signature of
+            :func:`sim.model.rules.decision.choose` (default: that rule). Another
+            rule is compiled once in each process that uses it.
     """
-
-    #: Run the compiled fused kernels (``fused_*.py``). False runs the numpy kernels they
-    #: were written from, which stay the reference (tests compare the two).
-    fused_kernels: bool = True
 
     def __init__(
         self,
         params: ModelParams | None = None,
         catalogue: Catalogue | None = None,
-        instruments: Sequence[Instrument] = (),
+        instruments: Sequence[InstrumentLike] = (),
         *,
         rng: int | np.random.SeedSequence | np.random.Generator | None = None,
+        choice_rule: Callable[..., int] = choose,
     ) -> None:
         if isinstance(rng, np.random.SeedSequence):
             # Spawning streams advances a SeedSequence's child counter; build from an
@@ -90,6 +102,7 @@ class EGovModel(mesa.Model):
             self.country, self.catalogue, self.params, self.streams.init
         )
         self.blocks = block_arrays(self.catalogue, self.params.leadership.central_branding)
+        self.choice_rule = choice_rule
         self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()
         self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
         self.region_gross = regional.region_gross_cost(self)
@@ -115,6 +128,7 @@ class EGovModel(mesa.Model):
         for inst in self.instruments:
             inst.initialize(self)
         self.current: dict[str, float] = {}
+        self.records = Records.build(self)
         self._init_caches()
         large, small = self.state.size_class >= 3, self.state.size_class <= 1
         # Fixed size groups for the size-gap output (None when a group is empty).
@@ -127,43 +141,46 @@ class EGovModel(mesa.Model):
     def _init_caches(self) -> None:
         """Values derived from the state, kept until what they depend on changes.
 
-        Fixed for the run: parameter packs of the compiled kernels, weights, row
-        indices, running-cost rates, regional inputs. Until adoption changes
-        (:meth:`adoption_changed`): neighbours' adoption and network factors. Until
-        roles change: the entrepreneur neighbour share.
+        Fixed for the run (computed on first use): weights and row indices. Until
+        adoption changes (:meth:`adoption_changed`, the one invalidation point):
+        neighbours' adoption and network factors. Until roles change: the
+        entrepreneur neighbour share (checked against the roles themselves).
         """
         self._peer: np.ndarray | None = None
         self._network: np.ndarray | None = None
-        self.fused_pack: tuple[np.ndarray, ...] | None = None
-        self.fused_impl: np.ndarray | None = None
-        self.fused_regional: tuple[np.ndarray, ...] | None = None
         self._weights: np.ndarray | None = None
         self._all_rows: np.ndarray | None = None
         self._size_rows: tuple[np.ndarray, np.ndarray] | None = None
-        self.running_rates: tuple[np.ndarray, np.ndarray] | None = None  # (M, B) x 2
-        self._region_static: dict[str, np.ndarray] | None = None
         self.champions_cache: tuple[np.ndarray, np.ndarray] | None = None  # (roles, share)
+        self.stages: list[Stage] = [
+            Stage("calendar", calendar_stage),
+            Stage("instruments", EGovModel.instruments_stage),
+            Stage("central", EGovModel.central_stage),
+            Stage("regions", EGovModel.regional_stage),
+            Stage("municipalities", municipal_stage),
+            Stage("citizens", citizens_stage),
+            Stage("trust", trust_stage),
+            Stage("accounting", EGovModel.accounting_stage),
+        ]
 
     # -- the quarter ---------------------------------------------------------------
     def step(self) -> None:
-        """One quarter: the named stages of MODEL.md §3 in fixed order."""
+        """One quarter: the named stages of docs/ODD.md §3 in ``self.stages`` order."""
         self.effects = self._fresh_effects()
-        calendar_stage(self)
-        self.central_stage()
-        self.regional_stage()
-        municipal_stage(self)
-        citizens_stage(self)
-        trust_stage(self)
-        self.accounting_stage()
+        for stage in self.stages:
+            stage.run(self)
         self.quarter += 1
         if self.quarter >= self.params.time.n_quarters:
             self.running = False
 
-    def central_stage(self) -> None:
+    def instruments_stage(self) -> None:
         """Instruments act first, so central's platform decisions see this quarter's mandates."""
         for inst in self.instruments:
             if inst.is_active(self.quarter):
                 inst.step(self, self.effects)
+
+    def central_stage(self) -> None:
+        """Central reviews, builds and runs its national platforms."""
         self.central.step()
 
     def regional_stage(self) -> None:
@@ -261,35 +278,6 @@ class EGovModel(mesa.Model):
         if self._peer is None:
             self._peer = self.neighbour_share(self.state.adopted)
         return self._peer
-
-    def choice_probabilities(
-        self,
-        rows: np.ndarray,
-        v_std: np.ndarray,
-        v_loc: np.ndarray,
-        can_std: np.ndarray,
-        can_loc: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Start probabilities of the candidate municipalities ``rows``.
-
-        The one place the municipal choice rule is applied: a subclass may override it
-        to study another rule (the per-agent reference in the tests does).
-        """
-        dp = self.params.decision
-        return choice_probabilities(v_std, v_loc, can_std, can_loc, dp.consider_hazard, dp)
-
-    def uses_fused_decision(self) -> bool:
-        """Whether the compiled decision kernel applies.
-
-        Not when a subclass overrides the choice rule (the kernel has it built in), and
-        not for catalogues of more than 62 blocks (the kernel keeps prerequisites as
-        bits of one 64-bit integer).
-        """
-        return (
-            self.fused_kernels
-            and type(self).choice_probabilities is EGovModel.choice_probabilities
-            and len(self.catalogue) <= 62
-        )
 
     def neighbour_share(self, flags: np.ndarray) -> np.ndarray:
         """(M, k) share of each municipality's neighbours with the flag set (CSR count)."""

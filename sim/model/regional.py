@@ -13,18 +13,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import fused_regional
-from sim.model.decisions import (
-    STANDARD,
-    ValueInputs,
-    choice_probabilities,
-    draw_choices,
-    prerequisites_met,
-    standard_value,
-)
-from sim.model.dynamics import overrun, update_beliefs
 from sim.model.effects import GrantOffer, GrantPool
-from sim.model.state import ADOPTED, FAILED, IMPLEMENTING, NONE, effective_population
+from sim.model.kernels import benefits as bk
+from sim.model.kernels import regional as rk
+from sim.model.rules.implementation import overrun
+from sim.model.state import effective_population
 
 if TYPE_CHECKING:
     from sim.model.agents import RegionalGovernment
@@ -91,12 +84,32 @@ def adoption_stage(model: EGovModel) -> None:
     rng = model.streams.regions
     shape = (rs.n, len(model.catalogue))
     u_dec, u_prog, u_fail, u_ovr = (rng.random(shape) for _ in range(4))
-    if model.fused_kernels:
-        fused_regional.adoption_stage(model, (u_dec, u_prog, u_fail, u_ovr))
-    else:
-        _progress(model, u_prog, u_fail)
-        _decide(model, u_dec, u_ovr)
+    par, eff = model.records.region, model.effects
+    state = rk.RegionState(rs.status, rs.remaining, rs.mandated, rs.belief, model.region_retry_at,
+                           rs.free_budget, eff.region_mandated, eff.region_trust_pos,
+                           eff.region_trust_neg)  # fmt: skip
+    q = int(model.quarter)
+    rk.progress(par, q, state, u_prog, u_fail)
+    rec = model.records
+    inp = rk.RegionInputs(
+        population=rec.region_served, skills=region_skills(model), trust=rs.trust_central,
+        peer=rk.peer_shares(model.state.region, model.state.status, rec.region_counts),
+        pressure=eff.region_pressure, gross=model.region_gross, live=model.platform_live(),
+        network=model.network_now(), credibility=float(model.central.credibility),
+    )  # fmt: skip
+    starts, cost = np.zeros(shape, dtype=np.bool_), np.zeros(shape)
+    if rk.decide(par, q, inp, state, u_dec, starts, cost):
+        _pay_starts(model, starts, cost, u_ovr)
     _pay_running(model)
+
+
+def _pay_starts(model: EGovModel, starts: np.ndarray, cost: np.ndarray, u_ovr: np.ndarray) -> None:
+    """The overrun of a region's own build is a surprise paid up front, block by block."""
+    ip = model.params.implementation
+    for b in np.flatnonzero(starts.any(axis=0)):
+        fits = starts[:, b]
+        actual = cost[fits, b] * (1.0 + ip.local_overrun_scale * overrun(u_ovr[fits, b], ip))
+        model.ledger.spend("regional", float(actual.sum()), "own integration")
 
 
 def region_skills(model: EGovModel) -> np.ndarray:
@@ -106,15 +119,12 @@ def region_skills(model: EGovModel) -> np.ndarray:
     sequential sums of ``np.bincount`` over the municipalities, in their order).
     """
     rs, st = model.rstate, model.state
-    return fused_regional.region_skills(
-        st.region, st.population, st.skills, rs.n, model.params.citizens.skills_mean
-    )
+    return rk.skills(st.region, st.population, st.skills, rs.n, model.params.citizens.skills_mean)
 
 
 def _pay_running(model: EGovModel) -> None:
     rs = model.rstate
-    pop = _static_inputs(model)["population"]  # rs.population * service_share
-    total = fused_regional.running_total(rs.status, model.blocks.running, pop)
+    total = bk.regional_running(rs.status, model.blocks.running, model.records.region_served)
     if total > 0:
         # Running costs come out of the operating budget, not the project envelope.
         model.ledger.allocate("regional", total)
@@ -130,10 +140,10 @@ def service_benefits(model: EGovModel) -> tuple[float, float]:
     rs, bl = model.rstate, model.blocks
     if rs.n == 0:
         return 0.0, 0.0
-    own, spill = fused_regional.service_values(
-        rs.status, rs.population, model.params.regional.service_share, region_skills(model),
-        bl.benefit, bl.spillover, model.network_now(),
-    )  # fmt: skip
+    rec = model.records
+    own, spill = bk.regional(
+        rs.status, rec.region_served, region_skills(model), rec.decide.blocks, model.network_now()
+    )
     return float(own), float(spill)
 
 
@@ -142,101 +152,5 @@ def learn(model: EGovModel) -> None:
     rs, st = model.rstate, model.state
     if rs.n == 0:
         return
-    has = st.region >= 0
-    counts = np.maximum(np.bincount(st.region[has], minlength=rs.n), 1)[:, None]
-    success = model.region_sum(st.status == ADOPTED)
-    failure = model.region_sum(st.status == FAILED)
-    rs.belief[:] = update_beliefs(
-        rs.belief, success / counts, failure / counts, 0.0, model.params.decision.belief_learning
-    )
-
-
-def _static_inputs(model: EGovModel) -> dict[str, np.ndarray]:
-    """Region inputs that never change during a run, built on first use and kept.
-
-    Region membership, parameters and the catalogue are fixed once the model is
-    built, so these arrays are the same every quarter; rebuilding them dominated
-    the regions' per-quarter cost on small countries.
-    """
-    cached = model._region_static
-    if cached is None:
-        rs, st = model.rstate, model.state
-        nb, dp, rp = len(model.catalogue), model.params.decision, model.params.regional
-        has = st.region >= 0
-        cached = {
-            "population": rs.population * rp.service_share,
-            "autonomy": np.full(rs.n, rp.autonomy),
-            "leadership": np.zeros(rs.n),
-            "peer_weight": np.full(rs.n, dp.peer_weight),
-            "risk_cut": np.zeros(rs.n),
-            "zeros": np.zeros((rs.n, nb)),
-            "counts": np.bincount(st.region[has], minlength=rs.n)[:, None],
-            "fail_prob": np.broadcast_to(model.blocks.failure[None, :], (rs.n, nb)),
-        }
-        model._region_static = cached
-    return cached
-
-
-def _inputs(model: EGovModel) -> ValueInputs:
-    rs, st = model.rstate, model.state
-    fixed = _static_inputs(model)
-    peer = model.region_sum(st.adopted)
-    counts = fixed["counts"]
-    return ValueInputs(
-        population=fixed["population"],
-        skills=region_skills(model),
-        autonomy=fixed["autonomy"],
-        trust_owner=rs.trust_central,
-        credibility=model.central.credibility,
-        leadership=fixed["leadership"],
-        peer_weight=fixed["peer_weight"],
-        risk_cut=fixed["risk_cut"],
-        belief=rs.belief,
-        peer_share=np.divide(peer, counts, out=np.zeros_like(peer), where=counts > 0),
-        pressure=model.effects.region_pressure,
-        grant=fixed["zeros"],
-        cost_cut=fixed["zeros"],
-        gross_cost=model.region_gross,
-        fail_prob=fixed["fail_prob"],
-        network=model.network_now(),
-    )
-
-
-def _decide(model: EGovModel, u: np.ndarray, u_ovr: np.ndarray) -> None:
-    """Start own implementations within budget; the overrun is a surprise paid up front."""
-    rs, dp = model.rstate, model.params.decision
-    done = rs.status == ADOPTED
-    ready = (rs.status == NONE) | ((rs.status == FAILED) & (model.quarter >= model.region_retry_at))
-    can = ready & prerequisites_met(done, model.blocks.prereq) & model.platform_live()[None, :]
-    value, cost = standard_value(_inputs(model), model.blocks, dp)
-    p_std, p_loc = choice_probabilities(
-        value, value, can, np.zeros_like(can), model.params.regional.consider_hazard, dp
-    )
-    want = draw_choices(p_std, p_loc, u) == STANDARD
-    ip = model.params.implementation
-    for b in np.flatnonzero(want.any(axis=0)):  # blocks no region wants change nothing
-        fits = want[:, b] & (cost[:, b] <= rs.free_budget)
-        if not fits.any():
-            continue
-        rs.free_budget[fits] -= cost[fits, b]
-        # Elementwise overrun on the starting cells only: the same values as on all cells.
-        actual = cost[fits, b] * (1.0 + ip.local_overrun_scale * overrun(u_ovr[fits, b], ip))
-        model.ledger.spend("regional", float(actual.sum()), "own integration")
-        rs.status[fits, b] = IMPLEMENTING
-        rs.remaining[fits, b] = model.blocks.quarters[b]
-        rs.mandated[fits, b] = model.effects.region_mandated[fits, b]
-        model.effects.region_trust_neg[fits & rs.mandated[:, b]] += 1.0
-
-
-def _progress(model: EGovModel, u_prog: np.ndarray, u_fail: np.ndarray) -> None:
-    """Regions have professional ICT staff: few slips, half the municipal failure rate."""
-    rs = model.rstate
-    busy = rs.status == IMPLEMENTING
-    rs.remaining[busy & (u_prog >= model.params.regional.slip_probability)] -= 1
-    done = busy & (rs.remaining <= 0)
-    failed = done & (u_fail < model.params.regional.failure_scale * model.blocks.failure[None, :])
-    rs.status[done & ~failed] = ADOPTED
-    rs.status[failed] = FAILED
-    model.region_retry_at[failed] = model.quarter + model.params.decision.retry_after
-    model.effects.region_trust_pos += (done & ~failed).sum(axis=1)
-    rs.belief[failed] *= 1.0 - model.params.decision.failure_belief_drop
+    counts = model.records.region_counts
+    rk.learn(rs.belief, st.region, counts, st.status, model.params.decision.belief_learning)

@@ -1,4 +1,4 @@
-"""Calendar, citizens, trust and benefit stages of a quarter (MODEL.md §3 steps 1, 5, 6, 7).
+"""Calendar, citizens, trust and benefit stages of a quarter (docs/ODD.md §3 steps 1, 5, 6, 7).
 
 The municipal decision stage lives in ``municipal.py``; central and regional
 decisions in ``central.py`` and ``regional.py``. Each function here is one named
@@ -11,16 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import fused_stages, regional
-from sim.model.dynamics import bass_takeup, update_beliefs, update_trust
-from sim.model.state import (
-    ADOPTED,
-    ENTREPRENEUR,
-    FAILED,
-    IMPLEMENTING,
-    beta_draw,
-    draw_roles,
-)
+from sim.model import regional
+from sim.model.kernels import benefits as bk
+from sim.model.kernels import citizens as ck
+from sim.model.kernels import trust as tk
+from sim.model.state import ENTREPRENEUR, IMPLEMENTING, beta_draw, draw_roles
 
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
@@ -84,68 +79,37 @@ def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
 
 def citizens_stage(model: EGovModel) -> None:
     """Take-up grows by Bass diffusion; skills grow; demand raises local priority."""
-    if model.fused_kernels:
-        fused_stages.citizens(model)
-        return
-    st, cp = model.state, model.params.citizens
-    active = st.running
-    st.takeup[:] = bass_takeup(st.takeup, st.skills[:, None], active, cp)
-    st.skills += cp.skills_growth / 4.0 * (1.0 - st.skills)
-    demand = st.takeup.mean(axis=1) > cp.coproduction_threshold
-    st.priority[demand] += cp.coproduction_boost * (1.0 - st.priority[demand])
-    st.priority += model.effects.priority_push * (1.0 - st.priority)
+    st = model.state
+    ck.citizens(model.records.citizens, st.status, st.migrating, st.takeup, st.skills, st.priority,
+                model.effects.priority_push)  # fmt: skip
 
 
 def trust_stage(model: EGovModel) -> None:
     """Trust between every pair of levels, and beliefs, from this quarter's experiences."""
-    if model.fused_kernels:
-        fused_stages.trust(model, champion_share(model))
-        return
-    st, eff, tp = model.state, model.effects, model.params.trust
-    st.trust_central[:] = update_trust(
-        st.trust_central,
-        eff.trust_central_pos,
-        eff.trust_central_neg,
-        tp.municipal_central_init,
-        tp,
-    )
-    st.trust_region[:] = update_trust(
-        st.trust_region, eff.trust_region_pos, eff.trust_region_neg, tp.municipal_regional_init, tp
-    )
-    if model.rstate.n:
-        rs = model.rstate
-        rs.trust_central[:] = update_trust(
-            rs.trust_central,
-            eff.region_trust_pos,
-            eff.region_trust_neg,
-            tp.regional_central_init,
-            tp,
-        )
-    success = model.peer_adoption()
-    failure = model.neighbour_share(st.status == FAILED)
-    champions = champion_share(model)
-    push = eff.belief_push + model.params.leadership.entrepreneur_belief_push * champions
-    st.belief[:] = update_beliefs(
-        st.belief, success, failure, push, model.params.decision.belief_learning
-    )
+    st, eff, tp, rs = model.state, model.effects, model.params.trust, model.rstate
+    rule = model.records.trust
+    tk.trust(rule, st.trust_central, eff.trust_central_pos, eff.trust_central_neg,
+             tp.municipal_central_init)  # fmt: skip
+    tk.trust(rule, st.trust_region, eff.trust_region_pos, eff.trust_region_neg,
+             tp.municipal_regional_init)  # fmt: skip
+    if rs.n:
+        tk.trust(rule, rs.trust_central, eff.region_trust_pos, eff.region_trust_neg,
+                 tp.regional_central_init)  # fmt: skip
+    adj = model.country.adjacency
+    links = tk.Links(adj.indptr, adj.indices, adj.data, model.degree)
+    push = tk.BeliefPush(eff.belief_push, champion_share(model)[:, 0],
+                         float(model.params.leadership.entrepreneur_belief_push),
+                         float(model.params.decision.belief_learning))  # fmt: skip
+    tk.beliefs(st.belief, model.peer_adoption(), links, st.status, push)
     regional.learn(model)
 
 
 def municipal_benefits(model: EGovModel) -> tuple[float, float]:
-    """(kept by municipalities, spillover) of this quarter's municipal services."""
-    st, bl, dp = model.state, model.blocks, model.params.decision
-    users = st.takeup * st.population[:, None] / 4.0
-    standard = np.where(
-        st.status == ADOPTED, users * bl.benefit[None, :] * model.network_now()[None, :], 0.0
-    )
-    local = np.where(
-        st.local,
-        users * bl.benefit[None, :] * dp.local_benefit_share * dp.network_floor,
-        0.0,
-    )
-    spill = float((standard * bl.spillover[None, :]).sum())
-    own = float((standard * (1.0 - bl.spillover[None, :])).sum() + local.sum())
-    return own, spill
+    """(kept by municipalities, spilled to other levels) EUR of this quarter's services."""
+    st, dp = model.state, model.params.decision
+    return bk.municipal(st.status, st.migrating, st.takeup, st.population,
+                        model.records.decide.blocks, model.network_now(),
+                        dp.local_benefit_share, dp.network_floor)  # fmt: skip
 
 
 def champion_share(model: EGovModel) -> np.ndarray:
@@ -170,10 +134,7 @@ def benefit_stage(model: EGovModel) -> None:
     ``regional.spillover_to_region``). Local solutions keep all their (smaller)
     benefit at home: they connect to no one.
     """
-    if model.fused_kernels:
-        own, spill = fused_stages.municipal_benefits(model)
-    else:
-        own, spill = municipal_benefits(model)
+    own, spill = municipal_benefits(model)
     to_region = spill * model.params.regional.spillover_to_region if model.rstate.n else 0.0
     region_own, region_spill = regional.service_benefits(model)
     gains = {

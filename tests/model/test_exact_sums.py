@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as hs
 from hypothesis.extra import numpy as hnp
 
-from sim.model.exact_sums import array_sum
+from sim.model.kernels.exact_sums import array_sum
 
 finite = hs.floats(-1e12, 1e12, allow_nan=False, allow_infinity=False)
 

@@ -1,0 +1,27 @@
+"""Citizens' take-up, skills and demand over all municipalities (docs/ODD.md §7.5)."""
+
+from __future__ import annotations
+
+from sim.model.jit import njit
+from sim.model.rules import citizens as cr
+from sim.model.state import ADOPTED, LOCAL
+
+
+@njit
+def citizens(rule, status, migrating, takeup, skills, priority, push):
+    """One quarter: take-up per block, skills, then priority from demand and pushes.
+
+    A block is in operation when adopted, run as a local solution, or kept running
+    while its municipality migrates to the standard.
+    """
+    n_blocks = status.shape[1]
+    for i in range(status.shape[0]):
+        ceil = cr.ceiling(skills[i])
+        total = 0.0
+        for b in range(n_blocks):
+            s = status[i, b]
+            in_operation = s == ADOPTED or s == LOCAL or migrating[i, b]
+            takeup[i, b] = cr.takeup(rule, takeup[i, b], ceil, in_operation)
+            total += takeup[i, b]
+        skills[i] = cr.skills(rule, skills[i])
+        priority[i] = cr.priority(rule, priority[i], total / n_blocks, push[i])

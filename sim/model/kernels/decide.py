@@ -1,0 +1,208 @@
+"""The municipal adoption decision as one compiled pass over the cells (docs/ODD.md §7.1).
+
+For each municipality: which options each block has (standard, local build), the
+candidate test (only rows with an option whose review draw is below the hazard
+are valued; every start probability is at most the hazard, so the other rows wait
+whatever their values), the value rule and the choice of ``rules/decision.py``
+for every cell of a candidate row, then the yearly budget in the quarter's random
+block order. The stage function (``municipal.py``) gathers the records below and
+reads the starts back.
+
+The choice rule is an argument: :func:`decide` uses :func:`rules.decision.choose`
+and is cached on disk; :func:`decide_with` accepts another compiled rule of the
+same signature (compiled in the process that uses it).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.model.jit import njit
+from sim.model.rules import decision as dr
+from sim.model.rules.numeric import clip
+from sim.model.state import ADOPTED, FAILED, LOCAL, NONE
+
+
+class MunicipalTerms(NamedTuple):
+    """Municipal parameters of the decision beyond the value rule."""
+
+    entrepreneur_bonus: float  # index: leadership term of a public entrepreneur
+    laggard_penalty: float  # index: leadership term of a laggard (subtracted)
+    peer_weight: float  # index: weight of the share of neighbours adopted
+    follower_peer_boost: float  # share: extra peer weight of fellow travellers
+    centre_cost_cut: float  # share: cost cut for shared-centre members
+    cost_cut_cap: float  # share: ceiling of all cost cuts together
+    guardian_risk_cut: float  # share: perceived risk removed by a guardian angel
+    local_trust_threshold: float  # trust in central below which a local build is open
+    consider_hazard: float  # 1/quarter: chance a block is reviewed
+    retry_after: int  # quarters before a failed block may be tried again
+
+
+class DecideParams(NamedTuple):
+    """Everything fixed for a run: value rule, catalogue columns, municipal terms."""
+
+    rule: dr.DecisionRule
+    blocks: dr.BlockColumns
+    terms: MunicipalTerms
+    prereq_masks: np.ndarray  # (B,) int64: bit p set if p is a prerequisite of b
+
+
+class DecideContext(NamedTuple):
+    """This quarter's national context, one value per block."""
+
+    central_owned: np.ndarray  # (B,) bool: platform owned by central (else by regions)
+    live: np.ndarray  # (B,) bool: platform live
+    standard: np.ndarray  # (B,) bool: interoperability standard set
+    network: np.ndarray  # (B,) network factor now
+    credibility: float  # central's delivery record
+    quarter: int
+
+
+class DecideCells(NamedTuple):
+    """(M, B) state and inputs of the municipality x block cells."""
+
+    status: np.ndarray
+    since: np.ndarray
+    failed_at: np.ndarray
+    migrating: np.ndarray
+    belief: np.ndarray
+    peer: np.ndarray  # share of neighbours adopted
+    pressure: np.ndarray  # instruments' pressure
+    grant: np.ndarray  # grant share on offer
+    cost_cut: np.ndarray  # instruments' cost cut
+    gross_cost: np.ndarray
+
+
+class DecideRows(NamedTuple):
+    """(M,) attributes of the municipalities."""
+
+    role: np.ndarray
+    centre_member: np.ndarray
+    guardian: np.ndarray
+    population: np.ndarray
+    skills: np.ndarray
+    autonomy: np.ndarray
+    trust_central: np.ndarray
+    trust_region: np.ndarray
+
+
+class DecideOut(NamedTuple):
+    """Written by the kernel: budgets left, starts, local builds, the cuts applied."""
+
+    free_budget: np.ndarray  # (M,)
+    started: np.ndarray  # (M, B) bool
+    local: np.ndarray  # (M, B) bool
+    cut: np.ndarray  # (M, B)
+
+
+@njit
+def prereq_masks(prereq: np.ndarray) -> np.ndarray:
+    """Bit mask of each block's prerequisites (catalogues have at most 62 blocks)."""
+    masks = np.zeros(prereq.shape[0], dtype=np.int64)
+    for b in range(prereq.shape[0]):
+        for p in range(prereq.shape[1]):
+            if prereq[b, p]:
+                masks[b] |= np.int64(1) << p
+    return masks
+
+
+@njit
+def decide(par, ctx, cells, rows, u, block_order, out):
+    """Every municipality decides with the model's own choice rule."""
+    decide_with(par, ctx, cells, rows, u, block_order, out, dr.choose)
+
+
+@njit
+def decide_with(par, ctx, cells, rows, u, block_order, out, choose):
+    """Every municipality: options, the candidate test, then the candidate rows."""
+    n_blocks = u.shape[1]
+    can_s = np.zeros(n_blocks, dtype=np.bool_)
+    can_l = np.zeros(n_blocks, dtype=np.bool_)
+    choice = np.zeros(n_blocks, dtype=np.int8)  # row buffers, reused
+    commit = np.zeros(n_blocks)
+    for i in range(u.shape[0]):
+        if _options(par, ctx, cells, rows, u, i, can_s, can_l):
+            _value_row(par, ctx, cells, rows, u, i, (can_s, can_l, choice, commit), out, choose)
+            _budget_row(i, block_order, choice, commit, out)
+
+
+@njit
+def _options(par, ctx, cells, rows, u, i, can_s, can_l):
+    """Options of row i's blocks into ``can_s``/``can_l``; True if the row is a candidate.
+
+    Prerequisites as bit masks: done blocks of the row against each block's bits.
+    A local solution may migrate, but not again within ``retry_after`` of a failed try.
+    """
+    t, q = par.terms, ctx.quarter
+    status, since, failed_at = cells.status, cells.since, cells.failed_at
+    adopted, running_local = np.int64(0), np.int64(0)
+    for b in range(u.shape[1]):
+        s = status[i, b]
+        if s == ADOPTED:
+            adopted |= np.int64(1) << b
+        elif s == LOCAL or cells.migrating[i, b]:
+            running_local |= np.int64(1) << b
+    distrust = rows.trust_central[i] < t.local_trust_threshold
+    candidate = False
+    for b in range(u.shape[1]):
+        s = status[i, b]
+        ready = s == NONE or (s == FAILED and q - since[i, b] >= t.retry_after)
+        settled = failed_at[i, b] < 0 or q - failed_at[i, b] >= t.retry_after
+        mask = par.prereq_masks[b]
+        pre_std = (mask & ~adopted) == 0
+        pre_loc = (mask & ~(adopted | running_local)) == 0
+        live = ctx.live[b]
+        cs = (ready or (s == LOCAL and settled)) and live and pre_std
+        cl = ready and pre_loc and (not live or not ctx.standard[b] or distrust)
+        can_s[b], can_l[b] = cs, cl
+        if (cs or cl) and u[i, b] < t.consider_hazard:
+            candidate = True
+    return candidate
+
+
+@njit
+def _value_row(par, ctx, cells, rows, u, i, row, out, choose):
+    """Value every block of row i that has an option and draw its choice."""
+    can_s, can_l, choice, commit = row
+    t, rule, blk = par.terms, par.rule, par.blocks
+    r = rows.role[i]
+    lead = dr.leadership_term(r, t.entrepreneur_bonus, t.laggard_penalty)
+    peer_w = dr.peer_weight(r, t.peer_weight, t.follower_peer_boost)
+    member = rows.centre_member[i]
+    for b in range(u.shape[1]):
+        choice[b] = dr.WAIT
+        if not (can_s[b] or can_l[b]):  # waits whatever its value: not valued
+            continue
+        c = clip(cells.cost_cut[i, b] + (t.centre_cost_cut if member else 0.0), 0.0, t.cost_cut_cap)
+        out.cut[i, b] = c
+        owner = rows.trust_central[i] if ctx.central_owned[b] else rows.trust_region[i]
+        cell = dr.ValueCell(
+            trust=owner, credibility=ctx.credibility, population=rows.population[i],
+            skills=rows.skills[i], risk_cut=rows.guardian[i] * t.guardian_risk_cut,
+            belief=cells.belief[i, b], network=ctx.network[b], gross_cost=cells.gross_cost[i, b],
+            cut=c, grant=cells.grant[i, b], migrating=cells.status[i, b] == LOCAL,
+            autonomy=rows.autonomy[i], common=peer_w * cells.peer[i, b] + lead,
+            pressure=cells.pressure[i, b], standard_set=ctx.standard[b],
+        )  # fmt: skip
+        v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
+        if can_s[b]:
+            v_std, cost_std = dr.standard_value(rule, blk, b, cell)
+        if can_l[b]:
+            v_loc, cost_loc = dr.local_value(rule, blk, b, cell)
+        ch = choose(rule, t.consider_hazard, v_std, v_loc, can_s[b], can_l[b], u[i, b])
+        choice[b] = ch
+        commit[b] = (cost_loc if ch == dr.LOCAL_BUILD else cost_std) / blk.divisor[b]
+
+
+@njit
+def _budget_row(i, block_order, choice, commit, out):
+    """Start the chosen blocks of row i, in the quarter's block order, while money lasts."""
+    free = out.free_budget[i]
+    for b in block_order:
+        if choice[b] != dr.WAIT and commit[b] <= free:
+            free -= commit[b]
+            out.started[i, b] = True
+            out.local[i, b] = choice[b] == dr.LOCAL_BUILD
+    out.free_budget[i] = free

@@ -1,0 +1,64 @@
+"""Citizens' take-up of online channels, skills and co-production demand (docs/ODD.md §7.5).
+
+Citizens are aggregated per municipality. Take-up of a block in operation follows
+a Bass process (innovation ``p``, imitation ``q``, per year) towards the share with
+digital skills; a stopped service loses users. Skills grow slowly. Take-up above a
+threshold raises local e-government priority (co-production demand).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from sim.model.jit import njit
+from sim.model.rules.numeric import clip
+
+
+class CitizenRule(NamedTuple):
+    """Parameters of take-up and demand (from ``CitizenParams``)."""
+
+    bass_p: float  # 1/year: innovation coefficient
+    bass_q: float  # 1/year: imitation coefficient
+    takeup_loss_on_stop: float  # share of users lost per quarter when a service stops
+    skills_growth: float  # 1/year: growth of the share with digital skills
+    coproduction_threshold: float  # share: mean take-up that raises priority
+    coproduction_boost: float  # share of the gap to 1 closed per quarter above it
+
+    @classmethod
+    def from_params(cls, cp) -> CitizenRule:
+        """Build from ``CitizenParams``."""
+        return cls(
+            float(cp.bass_p), float(cp.bass_q), float(cp.takeup_loss_on_stop),
+            float(cp.skills_growth), float(cp.coproduction_threshold),
+            float(cp.coproduction_boost),
+        )  # fmt: skip
+
+
+@njit
+def takeup(rule: CitizenRule, share: float, ceiling: float, in_operation: bool) -> float:
+    """One quarter of take-up: Bass growth towards ``ceiling``, or decay if stopped."""
+    if not in_operation:
+        return share * (1.0 - rule.takeup_loss_on_stop)
+    rate = (rule.bass_p + rule.bass_q * share / ceiling) / 4.0
+    grown = share + clip(rate, 0.0, 1.0) * max(ceiling - share, 0.0)
+    return min(grown, ceiling)
+
+
+@njit
+def skills(rule: CitizenRule, share: float) -> float:
+    """One quarter of growth of the share with digital skills."""
+    return share + rule.skills_growth / 4.0 * (1.0 - share)
+
+
+@njit
+def priority(rule: CitizenRule, level: float, mean_takeup: float, push: float) -> float:
+    """Priority after co-production demand and instruments' pushes."""
+    if mean_takeup > rule.coproduction_threshold:
+        level += rule.coproduction_boost * (1.0 - level)
+    return level + push * (1.0 - level)
+
+
+@njit
+def ceiling(skills_share: float) -> float:
+    """The take-up ceiling of a municipality: its share with skills, kept above zero."""
+    return clip(skills_share, 1e-6, 1.0)

@@ -1,0 +1,219 @@
+"""The adoption decision of one decision maker for one block (docs/ODD.md §7.1).
+
+The value of starting block *b* is a net present value made dimensionless by
+dividing by the gross integration cost, so that the additive terms (peer influence,
+instrument pressure, leadership, autonomy) weigh the same in a village and in a
+capital::
+
+    V_ib = [ (1 - p_fail') * PV(private benefit * take-up * network * belief * credibility)
+             - PV(running cost) - net cost ] / gross cost
+           - autonomy_weight * autonomy_i * (1 - visibility_b)
+           + peer_weight_i * share of neighbours adopted + leadership_i
+           + instrument pressure_ib
+
+Private benefit excludes the spillover share: this is where "sow here, harvest
+there" enters (OECD 2009). Low trust in the platform owner discounts the benefit
+(credibility) and inflates the perceived failure risk. A local non-standard
+solution needs no trust in another level and keeps the service visible, but costs
+more, earns only part of the benefit and none of the network benefit
+(fragmentation). The choice among waiting, the standard block and a local build is
+a multinomial logit thinned by a review hazard.
+
+Municipalities (``kernels/decide.py``) and regions (``kernels/regional.py``) call
+the same functions; only their inputs differ.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.model.jit import njit
+from sim.model.rules.numeric import clip, nan_max
+from sim.model.state import ENTREPRENEUR, FELLOW, LAGGARD
+
+WAIT, STANDARD, LOCAL_BUILD = 0, 1, 2  # choices
+
+
+class DecisionRule(NamedTuple):
+    """Parameters of the value rule and the choice (from ``DecisionParams``)."""
+
+    pv: float  # years: present value of 1 EUR a year over the appraisal horizon
+    credibility_weight: float  # share: benefit discount at zero trust
+    risk_inflation: float  # -: perceived failure risk inflation at zero trust
+    migration_cost_share: float  # share of gross cost paid to leave a local solution
+    autonomy_weight: float  # index: cost of giving up visible local services
+    local_benefit_share: float  # share: benefit of a local solution vs the standard
+    network_floor: float  # share: benefit realised with no one else connected
+    local_cost_factor: float  # -: cost of a local solution relative to integration
+    logit_scale: float  # index: noise of the logit choice
+    wait_value: float  # index: value of waiting
+
+    @classmethod
+    def from_params(cls, dp) -> DecisionRule:
+        """Build from ``DecisionParams`` (the appraisal horizon becomes an annuity)."""
+        return cls(
+            pv=annuity(dp.horizon_years, dp.discount_rate),
+            credibility_weight=float(dp.credibility_weight),
+            risk_inflation=float(dp.risk_inflation),
+            migration_cost_share=float(dp.migration_cost_share),
+            autonomy_weight=float(dp.autonomy_weight),
+            local_benefit_share=float(dp.local_benefit_share),
+            network_floor=float(dp.network_floor),
+            local_cost_factor=float(dp.local_cost_factor),
+            logit_scale=float(dp.logit_scale),
+            wait_value=float(dp.wait_value),
+        )
+
+
+class BlockColumns(NamedTuple):
+    """(B,) catalogue columns the value rule reads."""
+
+    benefit: np.ndarray  # EUR per citizen-year at full take-up
+    spillover: np.ndarray  # share of the benefit falling to other levels
+    visibility: np.ndarray  # share: visibility of the service to voters
+    running: np.ndarray  # EUR per inhabitant-year
+    failure: np.ndarray  # share: failure hazard of an implementation
+    divisor: np.ndarray  # years over which a start commits its cost: max(quarters / 4, 1)
+
+    @classmethod
+    def from_blocks(cls, blocks) -> BlockColumns:
+        """Build from the model's ``BlockArrays``."""
+        return cls(
+            benefit=np.ascontiguousarray(blocks.benefit, dtype=np.float64),
+            spillover=np.ascontiguousarray(blocks.spillover, dtype=np.float64),
+            visibility=np.ascontiguousarray(blocks.visibility, dtype=np.float64),
+            running=np.ascontiguousarray(blocks.running, dtype=np.float64),
+            failure=np.ascontiguousarray(blocks.failure, dtype=np.float64),
+            divisor=np.maximum(blocks.quarters / 4.0, 1.0).astype(np.float64),
+        )
+
+
+class ValueCell(NamedTuple):
+    """What one decision maker knows about one block this quarter."""
+
+    trust: float  # trust in the level owning the platform
+    credibility: float  # delivery record of central
+    population: float  # inhabitants served
+    skills: float  # expected eventual take-up (share with digital skills)
+    risk_cut: float  # share of perceived risk removed (guardian angel)
+    belief: float  # belief that the block delivers its benefit
+    network: float  # network factor of the standard block now
+    gross_cost: float  # EUR: integration cost before cuts and grants
+    cut: float  # share of gross cost saved (centres, reuse, standards)
+    grant: float  # share of gross cost expected as a grant
+    migrating: bool  # runs a local solution now: forgoes it and pays a migration cost
+    autonomy: float  # autonomy concern of the decision maker
+    common: float  # peer influence and leadership (both options)
+    pressure: float  # instrument pressure on the cell
+    standard_set: bool  # an interoperability standard exists for the block
+
+
+def annuity(years: float, rate: float) -> float:
+    """Present value of 1 EUR a year for ``years`` years at ``rate``."""
+    if rate <= 0:
+        return float(years)
+    return float((1.0 - (1.0 + rate) ** -years) / rate)
+
+
+def network_factor(coverage: np.ndarray, exponent: np.ndarray, floor: float) -> np.ndarray:
+    """(B,) benefit share realised when ``coverage`` of the population is connected.
+
+    Evaluated once a quarter for the B blocks with numpy (its power function is
+    the one the published outputs were computed with).
+    """
+    return floor + (1.0 - floor) * np.minimum(np.maximum(coverage, 0.0), 1.0) ** exponent
+
+
+@njit
+def leadership_term(role: int, bonus: float, penalty: float) -> float:
+    """Value added by the leadership role: entrepreneurs start sooner, laggards later."""
+    if role == ENTREPRENEUR:
+        return bonus
+    if role == LAGGARD:
+        return -penalty
+    return 0.0
+
+
+@njit
+def peer_weight(role: int, weight: float, follower_boost: float) -> float:
+    """Weight of neighbours' adoption: fellow travellers follow peers more."""
+    return weight * (1.0 + follower_boost if role == FELLOW else 1.0)
+
+
+@njit
+def local_yearly(rule: DecisionRule, blk: BlockColumns, b: int, pop_skills: float,
+                 belief: float) -> float:  # fmt: skip
+    """Yearly private benefit of a local solution: own share only, network floor."""
+    return blk.benefit[b] * rule.local_benefit_share * rule.network_floor * pop_skills * belief
+
+
+@njit
+def standard_value(rule: DecisionRule, blk: BlockColumns, b: int, c: ValueCell):
+    """(value index, net cost in EUR) of starting the standard block."""
+    pv = rule.pv
+    cred = 1.0 - rule.credibility_weight * (1.0 - 0.5 * (c.trust + c.credibility))
+    inflation = 1.0 + rule.risk_inflation * (1.0 - c.trust)
+    risk = clip(blk.failure[b] * inflation * (1.0 - c.risk_cut), 0.0, 0.95)
+    pop_skills = c.population * c.skills
+    yearly = blk.benefit[b] * (1.0 - blk.spillover[b]) * pop_skills * c.network * c.belief * cred
+    benefit = (1.0 - risk) * yearly * pv
+    running = blk.running[b] * c.population * pv
+    gross = nan_max(c.gross_cost, 1.0)
+    net_cost = gross * clip(1.0 - c.cut - c.grant, 0.0, 1.0)
+    if c.migrating:
+        benefit = benefit - local_yearly(rule, blk, b, pop_skills, c.belief) * pv
+        net_cost = net_cost + rule.migration_cost_share * gross
+    index = (benefit - running - net_cost) / gross
+    autonomy = rule.autonomy_weight * c.autonomy * (1.0 - blk.visibility[b])
+    return index - autonomy + c.common + c.pressure, net_cost
+
+
+@njit
+def local_value(rule: DecisionRule, blk: BlockColumns, b: int, c: ValueCell):
+    """(value index, cost in EUR) of building a local non-standard solution.
+
+    Grants target the standard only. Instrument pressure (an obligation to have the
+    service) counts for a local build only where no interoperability standard is
+    set: without a common standard any working solution complies, which is how a
+    mandate without standards fragments (Germany's OZG, pattern P5).
+    """
+    pv = rule.pv
+    gross = nan_max(c.gross_cost, 1.0)
+    risk = clip(blk.failure[b] * (1.0 - c.risk_cut), 0.0, 0.95)
+    benefit = (1.0 - risk) * local_yearly(rule, blk, b, c.population * c.skills, c.belief) * pv
+    running = rule.local_cost_factor * blk.running[b] * c.population * pv
+    cost = rule.local_cost_factor * gross * clip(1.0 - c.cut, 0.0, 1.0)
+    value = (benefit - running - cost) / gross + c.common
+    return value + (0.0 if c.standard_set else c.pressure), cost
+
+
+@njit
+def choose(rule: DecisionRule, hazard: float, v_std: float, v_loc: float, can_std: bool,
+           can_loc: bool, u: float) -> int:  # fmt: skip
+    """WAIT, STANDARD or LOCAL_BUILD from the thinned logit and one uniform draw.
+
+    Multinomial logit over {wait, standard, local} among the options available,
+    thinned by the review hazard; with no local option it reduces to
+    ``hazard * logistic((V - wait) / scale)``.
+    """
+    if not can_std and not can_loc:  # both probabilities are exactly 0
+        return WAIT
+    s = rule.logit_scale
+    zs = v_std / s if can_std else -np.inf
+    zl = v_loc / s if can_loc else -np.inf
+    zw = rule.wait_value / s
+    top = nan_max(nan_max(zs, zl), zw)
+    # exp(-inf - top) is exactly 0: unavailable options skip the call.
+    es = np.exp(zs - top) if can_std else 0.0
+    el = np.exp(zl - top) if can_loc else 0.0
+    ew = np.exp(zw - top)
+    total = es + el + ew
+    p_std = hazard * es / total
+    p_loc = hazard * el / total
+    if u < p_std:
+        return STANDARD
+    if u >= p_std and u < p_std + p_loc:
+        return LOCAL_BUILD
+    return WAIT
