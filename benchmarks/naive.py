@@ -40,8 +40,8 @@ from benchmarks import naive_rules as r
 from benchmarks.naive_agent import EFFECT_CELLS, EFFECT_ROWS, NaiveMunicipality
 from sim.model import regional
 from sim.model.blocks import Catalogue
-from sim.model.dynamics import update_trust
 from sim.model.effects import Effects
+from sim.model.kernels.trust import trust as update_trust_values
 from sim.model.model import EGovModel
 from sim.model.params import ModelParams
 from sim.model.stages import is_election
@@ -268,11 +268,6 @@ class NaiveModel(mesa.Model):
         st.centre_member[:] = [m.centre_member for m in self.municipalities]
         sh._peer = None
         if rs.n:
-            rs.trust_central[:] = update_trust(
-                rs.trust_central,
-                eff.region_trust_pos,
-                eff.region_trust_neg,
-                tp.regional_central_init,
-                tp,
-            )
+            update_trust_values(sh.records.trust, rs.trust_central, eff.region_trust_pos,
+                                eff.region_trust_neg, tp.regional_central_init)
         regional.learn(sh)

@@ -20,7 +20,6 @@ from typing import NamedTuple
 
 import mesa
 import numpy as np
-from scipy import sparse
 
 from sim.model import metrics, regional
 from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
@@ -38,9 +37,6 @@ from sim.model.records import Records
 from sim.model.rules.decision import choose, network_factor
 from sim.model.stages import benefit_stage, calendar_stage, citizens_stage, trust_stage
 from sim.model.state import init_municipal_state, init_regional_state
-
-DENSE_MAX = 2_000  # municipalities up to which region sums use a dense product
-
 
 class Streams(NamedTuple):
     """Independent random streams, one per stage, spawned from the model's generator."""
@@ -106,16 +102,6 @@ class EGovModel(mesa.Model):
         self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()
         self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
         self.region_gross = regional.region_gross_cost(self)
-        has = self.state.region >= 0
-        self.region_members = sparse.csr_array(
-            (np.ones(has.sum()), (self.state.region[has], np.flatnonzero(has))),
-            shape=(self.rstate.n, self.state.n),
-        )
-        # Small countries: a dense membership matrix. A scipy.sparse product costs ~10 us
-        # of dispatch, more than the whole dense product at Denmark's size; the sums are
-        # counts of 0/1 flags, exact in float64 either way, so the results are equal.
-        small = self.state.n <= DENSE_MAX
-        self._members = self.region_members.toarray() if small else self.region_members
         self.ledger = Ledger()
         self.quarter = 0
         self.quarter_benefit = dict.fromkeys(("central", "regional", "municipal"), 0.0)
@@ -263,15 +249,11 @@ class EGovModel(mesa.Model):
         """Forget what was derived from adoption statuses (call after any status change).
 
         Statuses of adopted cells change only when implementations finish
-        (``municipal.settle_finished``); a new kernel that adopts or drops blocks
+        (``kernels/implement.settle``); a new kernel that adopts or drops blocks
         elsewhere must call this too.
         """
         self._peer = None
         self._network = None
-
-    def region_sum(self, values: np.ndarray) -> np.ndarray:
-        """(R, k) sums of (M, k) municipal values by region (sparse membership matrix)."""
-        return np.asarray(self._members @ values.astype(float))
 
     def peer_adoption(self) -> np.ndarray:
         """(M, B) share of neighbours that adopted each block (cached until a status changes)."""

@@ -86,6 +86,19 @@ def progress(model: EGovModel, u: np.ndarray) -> float:
 
 def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dk.DecideOut:
     """The quarter's starts (standard or local) within each municipality's budget."""
+    ctx, cells, rows, out = decision_records(model)
+    par = model.records.decide
+    if model.choice_rule is dr.choose:
+        dk.decide(par, ctx, cells, rows, u, block_order, out)
+    else:  # a researcher's own compiled rule, same signature (compiled in this process)
+        dk.decide_with(par, ctx, cells, rows, u, block_order, out, model.choice_rule)
+    return out
+
+
+def decision_records(
+    model: EGovModel,
+) -> tuple[dk.DecideContext, dk.DecideCells, dk.DecideRows, dk.DecideOut]:
+    """This quarter's inputs of the decision kernels, and fresh outputs (budgets in place)."""
     st, eff = model.state, model.effects
     shape = (st.n, st.n_blocks)
     out = dk.DecideOut(st.free_budget, np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape))
@@ -97,12 +110,19 @@ def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dk.Decid
                            eff.cost_cut, st.gross_cost)  # fmt: skip
     rows = dk.DecideRows(st.role, st.centre_member, st.guardian, st.population, st.skills,
                          st.autonomy, st.trust_central, st.trust_region)  # fmt: skip
-    par = model.records.decide
-    if model.choice_rule is dr.choose:
-        dk.decide(par, ctx, cells, rows, u, block_order, out)
-    else:  # a researcher's own compiled rule, same signature (compiled in this process)
-        dk.decide_with(par, ctx, cells, rows, u, block_order, out, model.choice_rule)
-    return out
+    return ctx, cells, rows, out
+
+
+def start_probabilities(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
+    """(M, B) chances of starting the standard block and a local build, given the state now.
+
+    Read-only inspection of the decision (what the next municipal stage would
+    weigh, with this quarter's instrument effects); nothing is drawn or spent.
+    """
+    ctx, cells, rows, out = decision_records(model)
+    p_std, p_loc = np.zeros(out.cut.shape), np.zeros(out.cut.shape)
+    dk.probabilities(model.records.decide, ctx, cells, rows, out, p_std, p_loc)
+    return p_std, p_loc
 
 
 def begin(model: EGovModel, starts: dk.DecideOut, order: np.ndarray, u_ovr: np.ndarray) -> None:

@@ -13,9 +13,9 @@ from sim.instruments.base import Target
 from sim.instruments.financial import FinancialIncentive
 from sim.instruments.legislation import Legislation
 from sim.model.blocks import load_catalogue
-from sim.model.dynamics import update_trust
 from sim.model.model import EGovModel
 from sim.model.params import ModelParams, TrustParams
+from sim.model.rules.trust import TrustRule, update_trust
 
 MANDATED = ("base_registers", "data_exchange", "e_payment", "digital_post", "portal")
 SEEDS = [np.random.SeedSequence(20261123).spawn(8)[i] for i in range(8)]
@@ -104,18 +104,19 @@ def test_higher_spillover_share_slows_voluntary_adoption():
 
 def test_trust_losses_are_faster_than_gains():
     tp = TrustParams(decay=0.0)
-    t0 = np.array([0.5])
-    up = update_trust(t0, np.array([1.0]), np.array([0.0]), 0.5, tp) - t0
-    down = t0 - update_trust(t0, np.array([0.0]), np.array([1.0]), 0.5, tp)
-    assert down[0] == pytest.approx(up[0] * tp.loss_ratio, rel=0.1)
+    rule = TrustRule.from_params(tp)
+    up = update_trust(rule, 0.5, 1.0, 0.0, 0.5) - 0.5
+    down = 0.5 - update_trust(rule, 0.5, 0.0, 1.0, 0.5)
+    assert down == pytest.approx(up * tp.loss_ratio, rel=0.1)
 
 
 def test_trust_decays_towards_baseline_without_events():
-    tp = TrustParams(decay=0.1)
-    t = np.array([0.9, 0.1])
-    for _ in range(100):
-        t = update_trust(t, np.zeros(2), np.zeros(2), 0.5, tp)
-    np.testing.assert_allclose(t, 0.5, atol=1e-3)
+    rule = TrustRule.from_params(TrustParams(decay=0.1))
+    for start in (0.9, 0.1):
+        t = start
+        for _ in range(100):
+            t = update_trust(rule, t, 0.0, 0.0, 0.5)
+        assert t == pytest.approx(0.5, abs=1e-3)
 
 
 def test_failed_central_platform_lowers_trust_and_credibility():

@@ -1,15 +1,19 @@
-"""The vectorised municipal decision equals the slow per-agent reference rule.
+"""The compiled municipal decision equals the slow per-agent reference rule.
 
-MODEL.md §3 and ARCHITECTURE.md (Performance design): the decision kernel runs on
-arrays over all municipalities, but must behave as the per-agent rule does. Three
-checks, from the strictest to the broadest:
+docs/ODD.md §3 and docs/architecture.md (performance design): the decision runs as
+a compiled kernel over all municipalities, but must behave as the per-agent rule
+does. Three checks, from the strictest to the broadest:
 
 1. exact: at every decision of a few varied runs, the probabilities of starting the
-   standard block and of building a local solution agree to 1e-9;
+   standard block and of building a local solution (``municipal.start_probabilities``,
+   the production kernel's options, values and logit) agree with the reference to 1e-9;
 2. distributional (slow): choices drawn from both sets of probabilities, with
    separate random streams, give the same distribution of starts per quarter;
-3. full model (slow): a model whose municipal decision uses the reference
-   probabilities gives the same distribution of outcomes as the production model.
+3. custom rules: a choice rule passed to the model is the one used, and a compiled
+   copy of the default rule reproduces the production run bit for bit.
+
+The whole model against a naive per-agent Mesa model (loops, order, random
+plumbing) is ``test_naive_equivalence.py``.
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ import sim.model.municipal as municipal
 from sim.instruments.base import Target
 from sim.instruments.financial import FinancialIncentive
 from sim.instruments.legislation import Legislation
-from sim.model import decisions as dk
-from sim.model import fused_decide
+from sim.model.jit import njit
 from sim.model.model import EGovModel
-from sim.model.params import CountryParams, DecisionParams, ModelParams, TimeParams
+from sim.model.params import CountryParams, ModelParams, TimeParams
+from sim.model.rules import decision as dr
 from sim.model.state import ADOPTED, IMPLEMENTING, LOCAL
 
 MANDATED = ("base_registers", "data_exchange", "e_payment", "digital_post", "portal")
@@ -46,38 +50,24 @@ def funded_mandate(budget: float = 40e6) -> list:
 
 
 def vectorised_probabilities(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
-    """The production path of ``municipal.decide`` up to the probabilities."""
-    st, dp = model.state, model.params.decision
-    inp = municipal.decision_inputs(model)
-    can_std, can_loc = municipal.options(model)
-    v_std, _ = dk.standard_value(inp, model.blocks, dp, migrating=st.status == LOCAL)
-    v_loc, _ = dk.local_value(inp, model.blocks, dp, model.standard_set())
-    return dk.choice_probabilities(v_std, v_loc, can_std, can_loc, dp.consider_hazard, dp)
+    """The production kernel's probabilities at this decision."""
+    return municipal.start_probabilities(model)
 
 
 @contextlib.contextmanager
 def spy_on_decisions(record: Callable[[EGovModel], None]) -> Iterator[None]:
-    """Call ``record(model)`` at every municipal decision, just before it is taken.
+    """Call ``record(model)`` at every municipal decision, just before it is taken."""
+    original = municipal.decide
 
-    Spies on both decision paths: the numpy kernel and the compiled one that
-    production runs (``tests/model/test_fused.py`` holds the two equal).
-    """
-    originals = {mod: mod.decide for mod in (municipal, fused_decide)}
+    def spying(model, u, block_order):
+        record(model)
+        return original(model, u, block_order)
 
-    def spy(original):
-        def spying(model, u, block_order):
-            record(model)
-            return original(model, u, block_order)
-
-        return spying
-
-    for mod, original in originals.items():
-        mod.decide = spy(original)
+    municipal.decide = spying
     try:
         yield
     finally:
-        for mod, original in originals.items():
-            mod.decide = original
+        municipal.decide = original
 
 
 def tiny_params(n_quarters: int = 16) -> ModelParams:
@@ -152,11 +142,12 @@ def test_drawn_starts_have_the_same_distribution():
         ref_rng, vec_rng = np.random.default_rng(ref_seed), np.random.default_rng(vec_seed)
         for (ref_s, ref_l), (vec_s, vec_l) in decisions:
             ref = np.array(reference_choices(ref_s, ref_l, ref_rng))
-            vec = dk.draw_choices(vec_s, vec_l, vec_rng.random(vec_s.shape))
-            starts["ref"].append(int((ref != dk.WAIT).sum()))
-            starts["vec"].append(int((vec != dk.WAIT).sum()))
-            local["ref"].append(int((ref == dk.LOCAL_BUILD).sum()))
-            local["vec"].append(int((vec == dk.LOCAL_BUILD).sum()))
+            u = vec_rng.random(vec_s.shape)
+            vec = np.vectorize(dr.draw.py_func)(vec_s, vec_l, u)
+            starts["ref"].append(int((ref != dr.WAIT).sum()))
+            starts["vec"].append(int((vec != dr.WAIT).sum()))
+            local["ref"].append(int((ref == dr.LOCAL_BUILD).sum()))
+            local["vec"].append(int((vec == dr.LOCAL_BUILD).sum()))
 
     p_starts = stats.ks_2samp(starts["ref"], starts["vec"]).pvalue
     p_local = stats.ks_2samp(local["ref"], local["vec"]).pvalue
@@ -166,79 +157,36 @@ def test_drawn_starts_have_the_same_distribution():
     assert p_local > KS_ALPHA
 
 
-# -- 3. full model --------------------------------------------------------------------
-class NaiveEGovModel(EGovModel):
-    """EGovModel whose municipal choice probabilities come from the per-agent reference.
-
-    Uses the model's decision hook (``EGovModel.choice_probabilities``): the reference
-    loops over every agent and block, and the candidate rows are taken from its
-    result. The budget constraint, costs and everything else stay the production code.
-    """
-
-    reference_calls = 0
-
-    def choice_probabilities(self, rows, v_std, v_loc, can_std, can_loc):
-        self.reference_calls += 1
-        p_std, p_loc = reference_probabilities(self)
-        return np.asarray(p_std, dtype=float)[rows], np.asarray(p_loc, dtype=float)[rows]
+# -- 3. custom choice rules ----------------------------------------------------------
+@njit
+def never_start(rule, hazard, v_std, v_loc, can_std, can_loc, u):
+    """A choice rule under which no municipality ever starts anything."""
+    return dr.WAIT
 
 
-def fresh(seed: np.random.SeedSequence) -> np.random.SeedSequence:
-    """An unused copy: the model spawns from (and so mutates) the SeedSequence it gets."""
-    return np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key)
+@njit
+def same_as_default(rule, hazard, v_std, v_loc, can_std, can_loc, u):
+    """The default rule, compiled as a user's own function."""
+    if not can_std and not can_loc:
+        return dr.WAIT
+    p_std, p_loc = dr.choice_probabilities(rule, hazard, v_std, v_loc, can_std, can_loc)
+    return dr.draw(p_std, p_loc, u)
 
 
-def outcomes(cls: type[EGovModel], seed, n_quarters: int) -> dict[str, float]:
-    """Final adoption, quarter 50% adoption is reached (censored) and final trust.
-
-    A funded mandate on every block and brisk reviews, so that most runs reach 50%
-    adoption within the horizon and the time-to-50% test has power.
-    """
-    base = tiny_params(n_quarters)
-    params = ModelParams(
-        country=base.country, time=base.time, decision=DecisionParams(consider_hazard=0.6)
-    )
-    mandate = [Legislation(start=2, deadline=12), FinancialIncentive(start=2, share=0.9)]
-    model = cls(params=params, instruments=mandate, rng=fresh(seed))
+def test_custom_choice_rule_is_used():
+    params = tiny_params(20)
+    model = EGovModel(params=params, instruments=funded_mandate(), rng=5, choice_rule=never_start)
     model.run()
-    adoption = np.asarray(model.datacollector.model_vars["adoption_mun"])
-    reached = np.flatnonzero(adoption >= 0.5)
-    return {
-        "adoption_mun": float(adoption[-1]),
-        "time_to_50": float(reached[0]) if reached.size else float(n_quarters),  # censored
-        "trust_mc": float(model.datacollector.model_vars["trust_mc"][-1]),
-        "trajectory": adoption,
-        "reference_calls": getattr(model, "reference_calls", 0),
-    }
+    assert model.datacollector.model_vars["implementing"][-1] == 0
+    assert model.datacollector.model_vars["adoption_mun"][-1] == 0
+    default = EGovModel(params=params, instruments=funded_mandate(), rng=5).run()
+    assert default.datacollector.model_vars["adoption_mun"][-1] > 0
 
 
-@pytest.mark.slow
-def test_naive_model_matches_production_in_distribution():
-    """Production and naive models over independent seeds: KS on three outcomes."""
-    n_quarters = 32
-    seeds_a = np.random.SeedSequence(11).spawn(N_SEEDS)
-    seeds_b = np.random.SeedSequence(12).spawn(N_SEEDS)
-    prod = [outcomes(EGovModel, s, n_quarters) for s in seeds_a]
-    naive = [outcomes(NaiveEGovModel, s, n_quarters) for s in seeds_b]
-
-    # The hook engaged: every quarter of every naive run used the reference.
-    assert all(r["reference_calls"] == n_quarters for r in naive)
-    assert all(r["reference_calls"] == 0 for r in prod)
-    pvalues = {}
-    for key in ("adoption_mun", "time_to_50", "trust_mc"):
-        a, b = [r[key] for r in prod], [r[key] for r in naive]
-        pvalues[key] = stats.ks_2samp(a, b).pvalue
-    print("KS full model:", {k: round(v, 3) for k, v in pvalues.items()})
-    # The outcomes vary and 50% is reached in most runs, so the tests have power.
-    assert np.std([r["adoption_mun"] for r in prod]) > 0.01
-    assert np.mean([r["time_to_50"] < n_quarters for r in prod]) > 0.5
-    for key, p in pvalues.items():
-        assert p > KS_ALPHA, (key, p)
-
-    # Paired seeds: the same random numbers give the same run, path for path.
-    same = 0
-    for s, r in zip(seeds_a[:10], prod[:10], strict=True):
-        same += np.array_equal(
-            outcomes(NaiveEGovModel, s, n_quarters)["trajectory"], r["trajectory"]
-        )
-    assert same == 10
+def test_a_compiled_copy_of_the_default_rule_reproduces_the_run():
+    params = tiny_params(24)
+    a = EGovModel(params=params, instruments=funded_mandate(), rng=9).run()
+    b = EGovModel(params=params, instruments=funded_mandate(), rng=9, choice_rule=same_as_default)
+    b.run()
+    for name, values in a.datacollector.model_vars.items():
+        np.testing.assert_array_equal(values, b.datacollector.model_vars[name], err_msg=name)

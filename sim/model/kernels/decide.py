@@ -166,34 +166,64 @@ def _options(par, ctx, cells, rows, u, i, can_s, can_l):
 def _value_row(par, ctx, cells, rows, u, i, row, out, choose):
     """Value every block of row i that has an option and draw its choice."""
     can_s, can_l, choice, commit = row
-    t, rule, blk = par.terms, par.rule, par.blocks
-    r = rows.role[i]
-    lead = dr.leadership_term(r, t.entrepreneur_bonus, t.laggard_penalty)
-    peer_w = dr.peer_weight(r, t.peer_weight, t.follower_peer_boost)
-    member = rows.centre_member[i]
+    t = par.terms
     for b in range(u.shape[1]):
         choice[b] = dr.WAIT
         if not (can_s[b] or can_l[b]):  # waits whatever its value: not valued
             continue
-        c = clip(cells.cost_cut[i, b] + (t.centre_cost_cut if member else 0.0), 0.0, t.cost_cut_cap)
-        out.cut[i, b] = c
-        owner = rows.trust_central[i] if ctx.central_owned[b] else rows.trust_region[i]
-        cell = dr.ValueCell(
-            trust=owner, credibility=ctx.credibility, population=rows.population[i],
-            skills=rows.skills[i], risk_cut=rows.guardian[i] * t.guardian_risk_cut,
-            belief=cells.belief[i, b], network=ctx.network[b], gross_cost=cells.gross_cost[i, b],
-            cut=c, grant=cells.grant[i, b], migrating=cells.status[i, b] == LOCAL,
-            autonomy=rows.autonomy[i], common=peer_w * cells.peer[i, b] + lead,
-            pressure=cells.pressure[i, b], standard_set=ctx.standard[b],
-        )  # fmt: skip
-        v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
-        if can_s[b]:
-            v_std, cost_std = dr.standard_value(rule, blk, b, cell)
-        if can_l[b]:
-            v_loc, cost_loc = dr.local_value(rule, blk, b, cell)
-        ch = choose(rule, t.consider_hazard, v_std, v_loc, can_s[b], can_l[b], u[i, b])
+        v_std, cost_std, v_loc, cost_loc = _value_cell(par, ctx, cells, rows, i, b, row, out)
+        ch = choose(par.rule, t.consider_hazard, v_std, v_loc, can_s[b], can_l[b], u[i, b])
         choice[b] = ch
-        commit[b] = (cost_loc if ch == dr.LOCAL_BUILD else cost_std) / blk.divisor[b]
+        commit[b] = (cost_loc if ch == dr.LOCAL_BUILD else cost_std) / par.blocks.divisor[b]
+
+
+@njit
+def _value_cell(par, ctx, cells, rows, i, b, row, out):
+    """(v_std, cost_std, v_loc, cost_loc) of cell (i, b); the cost cut is written to ``out``."""
+    can_s, can_l = row[0], row[1]
+    t, rule, blk = par.terms, par.rule, par.blocks
+    r = rows.role[i]
+    lead = dr.leadership_term(r, t.entrepreneur_bonus, t.laggard_penalty)
+    peer_w = dr.peer_weight(r, t.peer_weight, t.follower_peer_boost)
+    centre = t.centre_cost_cut if rows.centre_member[i] else 0.0
+    c = clip(cells.cost_cut[i, b] + centre, 0.0, t.cost_cut_cap)
+    out.cut[i, b] = c
+    owner = rows.trust_central[i] if ctx.central_owned[b] else rows.trust_region[i]
+    cell = dr.ValueCell(
+        trust=owner, credibility=ctx.credibility, population=rows.population[i],
+        skills=rows.skills[i], risk_cut=rows.guardian[i] * t.guardian_risk_cut,
+        belief=cells.belief[i, b], network=ctx.network[b], gross_cost=cells.gross_cost[i, b],
+        cut=c, grant=cells.grant[i, b], migrating=cells.status[i, b] == LOCAL,
+        autonomy=rows.autonomy[i], common=peer_w * cells.peer[i, b] + lead,
+        pressure=cells.pressure[i, b], standard_set=ctx.standard[b],
+    )  # fmt: skip
+    v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
+    if can_s[b]:
+        v_std, cost_std = dr.standard_value(rule, blk, b, cell)
+    if can_l[b]:
+        v_loc, cost_loc = dr.local_value(rule, blk, b, cell)
+    return v_std, cost_std, v_loc, cost_loc
+
+
+@njit
+def probabilities(par, ctx, cells, rows, out, p_std, p_loc):
+    """Every cell's chance of starting the standard block and a local build this quarter.
+
+    For inspection (tests, notebooks, the explorer): the same options, values and
+    logit as :func:`decide`, for all rows, without drawing or spending.
+    """
+    n_blocks = p_std.shape[1]
+    can_s = np.zeros(n_blocks, dtype=np.bool_)
+    can_l = np.zeros(n_blocks, dtype=np.bool_)
+    never = np.ones(p_std.shape)  # review draws that never make a row a candidate
+    for i in range(p_std.shape[0]):
+        _options(par, ctx, cells, rows, never, i, can_s, can_l)
+        for b in range(n_blocks):
+            if can_s[b] or can_l[b]:
+                v_std, _, v_loc, _ = _value_cell(par, ctx, cells, rows, i, b, (can_s, can_l), out)
+                p_std[i, b], p_loc[i, b] = dr.choice_probabilities(
+                    par.rule, par.terms.consider_hazard, v_std, v_loc, can_s[b], can_l[b]
+                )
 
 
 @njit

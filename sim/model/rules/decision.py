@@ -190,16 +190,15 @@ def local_value(rule: DecisionRule, blk: BlockColumns, b: int, c: ValueCell):
 
 
 @njit
-def choose(rule: DecisionRule, hazard: float, v_std: float, v_loc: float, can_std: bool,
-           can_loc: bool, u: float) -> int:  # fmt: skip
-    """WAIT, STANDARD or LOCAL_BUILD from the thinned logit and one uniform draw.
+def choice_probabilities(rule: DecisionRule, hazard: float, v_std: float, v_loc: float,
+                         can_std: bool, can_loc: bool):  # fmt: skip
+    """(p_std, p_loc) this quarter: a multinomial logit thinned by the review hazard.
 
-    Multinomial logit over {wait, standard, local} among the options available,
-    thinned by the review hazard; with no local option it reduces to
-    ``hazard * logistic((V - wait) / scale)``.
+    The logit is over {wait, standard, local} among the options available; with no
+    local option it reduces to ``hazard * logistic((V - wait) / scale)``.
     """
-    if not can_std and not can_loc:  # both probabilities are exactly 0
-        return WAIT
+    if not can_std and not can_loc:
+        return 0.0, 0.0
     s = rule.logit_scale
     zs = v_std / s if can_std else -np.inf
     zl = v_loc / s if can_loc else -np.inf
@@ -210,10 +209,24 @@ def choose(rule: DecisionRule, hazard: float, v_std: float, v_loc: float, can_st
     el = np.exp(zl - top) if can_loc else 0.0
     ew = np.exp(zw - top)
     total = es + el + ew
-    p_std = hazard * es / total
-    p_loc = hazard * el / total
+    return hazard * es / total, hazard * el / total
+
+
+@njit
+def draw(p_std: float, p_loc: float, u: float) -> int:
+    """WAIT, STANDARD or LOCAL_BUILD from one uniform draw."""
     if u < p_std:
         return STANDARD
     if u >= p_std and u < p_std + p_loc:
         return LOCAL_BUILD
     return WAIT
+
+
+@njit
+def choose(rule: DecisionRule, hazard: float, v_std: float, v_loc: float, can_std: bool,
+           can_loc: bool, u: float) -> int:  # fmt: skip
+    """WAIT, STANDARD or LOCAL_BUILD: the model's choice rule (see :class:`EGovModel`)."""
+    if not can_std and not can_loc:  # both probabilities are exactly 0
+        return WAIT
+    p_std, p_loc = choice_probabilities(rule, hazard, v_std, v_loc, can_std, can_loc)
+    return draw(p_std, p_loc, u)
