@@ -268,6 +268,11 @@ class NaiveModel(mesa.Model):
         st.centre_member[:] = [m.centre_member for m in self.municipalities]
         sh._peer = None
         if rs.n:
-            update_trust_values(sh.records.trust, rs.trust_central, eff.region_trust_pos,
-                                eff.region_trust_neg, tp.regional_central_init)
+            update_trust_values(
+                sh.records.trust,
+                rs.trust_central,
+                eff.region_trust_pos,
+                eff.region_trust_neg,
+                tp.regional_central_init,
+            )
         regional.learn(sh)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.fastmath import clip
 from sim.model.rules.decision import annuity
 from sim.model.rules.implementation import overrun
-from sim.model.fastmath import clip
 from sim.model.state import beta_draw
 
 if TYPE_CHECKING:

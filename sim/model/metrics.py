@@ -120,9 +120,13 @@ def compute(model: EGovModel) -> dict[str, float]:
     st, rs = model.state, model.rstate
     w = model.population_weights()
     adopted, (n_adopted, n_local), rows, (n_implementing, n_failed) = status_summary(
-        st.status, st.migrating, st.failed_at, model.quarter, model.blocks.stage,
+        st.status,
+        st.migrating,
+        st.failed_at,
+        model.quarter,
+        model.blocks.stage,
         model.blocks.once_only,
-    )  # fmt: skip
+    )
     m, cells = st.n, adopted.size
     adopt_block = n_adopted / m
     adopt_pop_block = w @ adopted
@@ -130,9 +134,15 @@ def compute(model: EGovModel) -> dict[str, float]:
     local_block = n_local / m
     has_regions = rs.n > 0
     adopt_pop, takeup, trust_mc, trust_mr, trust_rc, live, adopt_regional = level_means(
-        st.trust_central, st.trust_region, rs.trust_central, adopt_pop_block, takeup_block,
-        model.central.platform, LIVE, rs.status,
-    )  # fmt: skip
+        st.trust_central,
+        st.trust_region,
+        rs.trust_central,
+        adopt_pop_block,
+        takeup_block,
+        model.central.platform,
+        LIVE,
+        rs.status,
+    )
     out: dict[str, float] = {
         "adoption_mun": float(n_adopted.sum() / cells),
         "adoption_pop": adopt_pop,

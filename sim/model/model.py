@@ -38,6 +38,7 @@ from sim.model.rules.decision import choose, network_factor
 from sim.model.stages import benefit_stage, calendar_stage, citizens_stage, trust_stage
 from sim.model.state import init_municipal_state, init_regional_state
 
+
 class Streams(NamedTuple):
     """Independent random streams, one per stage, spawned from the model's generator."""
 

@@ -47,26 +47,51 @@ def join_centres(model: EGovModel, u: np.ndarray) -> None:
     st, rp = model.state, model.params.regional
     if model.rstate.n == 0:
         return
-    ik.join(st.region, model.rstate.hosts_centre, st.population, st.centre_member,
-            st.trust_region, u, rp.centre_small_population, rp.centre_join_probability,
-            model.effects.trust_region_pos)  # fmt: skip
+    ik.join(
+        st.region,
+        model.rstate.hosts_centre,
+        st.population,
+        st.centre_member,
+        st.trust_region,
+        u,
+        rp.centre_small_population,
+        rp.centre_join_probability,
+        model.effects.trust_region_pos,
+    )
 
 
 def _work(model: EGovModel) -> ik.Work:
     st = model.state
     return ik.Work(
-        st.status, st.remaining, st.due, st.instalment, st.spent, st.grant_unspent, st.granted,
-        st.building_local, st.migrating, st.mandated, st.ever_local, st.adopted_at,
-        st.failed_at, st.since, st.belief,
-    )  # fmt: skip
+        st.status,
+        st.remaining,
+        st.due,
+        st.instalment,
+        st.spent,
+        st.grant_unspent,
+        st.granted,
+        st.building_local,
+        st.migrating,
+        st.mandated,
+        st.ever_local,
+        st.adopted_at,
+        st.failed_at,
+        st.since,
+        st.belief,
+    )
 
 
 def _effects(model: EGovModel) -> ik.ImplEffects:
     eff = model.effects
     return ik.ImplEffects(
-        eff.support, eff.extra_failure, eff.mandator, eff.trust_central_pos,
-        eff.trust_central_neg, eff.trust_region_pos, eff.trust_region_neg,
-    )  # fmt: skip
+        eff.support,
+        eff.extra_failure,
+        eff.mandator,
+        eff.trust_central_pos,
+        eff.trust_central_neg,
+        eff.trust_region_pos,
+        eff.trust_region_neg,
+    )
 
 
 def progress(model: EGovModel, u: np.ndarray) -> float:
@@ -74,8 +99,16 @@ def progress(model: EGovModel, u: np.ndarray) -> float:
     st, rec = model.state, model.records
     rows = ik.ImplRows(st.capacity, st.centre_member)
     paid = np.empty(u.size)
-    n_paid, n_done = ik.progress(rec.implementation, rec.blocks, int(model.quarter),
-                                 _work(model), rows, _effects(model), u, paid)  # fmt: skip
+    n_paid, n_done = ik.progress(
+        rec.implementation,
+        rec.blocks,
+        int(model.quarter),
+        _work(model),
+        rows,
+        _effects(model),
+        u,
+        paid,
+    )
     if n_done:
         model.adoption_changed()
     total = float(np.add.reduce(paid[:n_paid]))
@@ -101,15 +134,39 @@ def decision_records(
     """This quarter's inputs of the decision kernels, and fresh outputs (budgets in place)."""
     st, eff = model.state, model.effects
     shape = (st.n, st.n_blocks)
-    out = dk.DecideOut(st.free_budget, np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape))
-    ctx = dk.DecideContext(model.blocks.central_owned, model.platform_live(), model.standard_set(),
-                           model.network_now(), float(model.central.credibility),
-                           int(model.quarter))  # fmt: skip
-    cells = dk.DecideCells(st.status, st.since, st.failed_at, st.migrating, st.belief,
-                           model.peer_adoption(), eff.pressure, eff.offered_grant_share(),
-                           eff.cost_cut, st.gross_cost)  # fmt: skip
-    rows = dk.DecideRows(st.role, st.centre_member, st.guardian, st.population, st.skills,
-                         st.autonomy, st.trust_central, st.trust_region)  # fmt: skip
+    out = dk.DecideOut(
+        st.free_budget, np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape)
+    )
+    ctx = dk.DecideContext(
+        model.blocks.central_owned,
+        model.platform_live(),
+        model.standard_set(),
+        model.network_now(),
+        float(model.central.credibility),
+        int(model.quarter),
+    )
+    cells = dk.DecideCells(
+        st.status,
+        st.since,
+        st.failed_at,
+        st.migrating,
+        st.belief,
+        model.peer_adoption(),
+        eff.pressure,
+        eff.offered_grant_share(),
+        eff.cost_cut,
+        st.gross_cost,
+    )
+    rows = dk.DecideRows(
+        st.role,
+        st.centre_member,
+        st.guardian,
+        st.population,
+        st.skills,
+        st.autonomy,
+        st.trust_central,
+        st.trust_region,
+    )
     return ctx, cells, rows, out
 
 
@@ -135,16 +192,38 @@ def begin(model: EGovModel, starts: dk.DecideOut, order: np.ndarray, u_ovr: np.n
     size = int(np.count_nonzero(starts.started))
     if size == 0:
         return
-    new = ik.NewCells(np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.bool_),
-                      np.empty(size, np.bool_), np.empty(size), np.empty(size))  # fmt: skip
+    new = ik.NewCells(
+        np.empty(size, np.int64),
+        np.empty(size, np.int64),
+        np.empty(size, np.bool_),
+        np.empty(size, np.bool_),
+        np.empty(size),
+        np.empty(size),
+    )
     rec = model.records
-    ik.start_cells(rec.decide.rule, starts.started, starts.local, starts.cut, _work(model),
-                   st.gross_cost, u_ovr, new)  # fmt: skip
+    ik.start_cells(
+        rec.decide.rule,
+        starts.started,
+        starts.local,
+        starts.cut,
+        _work(model),
+        st.gross_cost,
+        u_ovr,
+        new,
+    )
     granted = settle_grants(model, new, order)
     total = new.base * (1.0 + ip.local_overrun_scale * overrun(new.u, ip))
-    ik.open_cells(rec.implementation, rec.blocks, int(model.quarter), new, granted, total,
-                  _work(model), ik.ImplRows(st.capacity, st.centre_member),
-                  _effects(model))  # fmt: skip
+    ik.open_cells(
+        rec.implementation,
+        rec.blocks,
+        int(model.quarter),
+        new,
+        granted,
+        total,
+        _work(model),
+        ik.ImplRows(st.capacity, st.centre_member),
+        _effects(model),
+    )
 
 
 def settle_grants(model: EGovModel, new: ik.NewCells, order: np.ndarray) -> np.ndarray:
@@ -156,8 +235,12 @@ def settle_grants(model: EGovModel, new: ik.NewCells, order: np.ndarray) -> np.n
         return granted
     queue = gk.Queue(*gk.applicants(order, new.ri, st.n))
     asks = gk.Asks(new.ri, new.bi, standard, new.base)
-    trust = gk.GrantTrust(eff.trust_central_neg, eff.trust_region_neg, eff.trust_region_pos,
-                          float(model.params.trust.grant_weight))  # fmt: skip
+    trust = gk.GrantTrust(
+        eff.trust_central_neg,
+        eff.trust_region_neg,
+        eff.trust_region_pos,
+        float(model.params.trust.grant_weight),
+    )
     for offer in eff.grant_offers:
         pool = offer.pool
         view = gk.Pool(offer.share, float(pool.remaining), pool.payer == "central")

@@ -54,8 +54,9 @@ class Records:
             blocks=ik.ImplBlocks(bl.failure, bl.central_owned, bl.quarters),
             citizens=CitizenRule.from_params(p.citizens),
             trust=TrustRule.from_params(p.trust),
-            region=rk.RegionParams(rule, columns, _regional_terms(p),
-                                   np.ascontiguousarray(bl.prereq), bl.quarters),  # fmt: skip
+            region=rk.RegionParams(
+                rule, columns, _regional_terms(p), np.ascontiguousarray(bl.prereq), bl.quarters
+            ),
             running=rate,
             running_local=p.decision.local_cost_factor * rate,
             region_served=model.rstate.population * p.regional.service_share,

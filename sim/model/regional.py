@@ -85,18 +85,31 @@ def adoption_stage(model: EGovModel) -> None:
     shape = (rs.n, len(model.catalogue))
     u_dec, u_prog, u_fail, u_ovr = (rng.random(shape) for _ in range(4))
     par, eff = model.records.region, model.effects
-    state = rk.RegionState(rs.status, rs.remaining, rs.mandated, rs.belief, model.region_retry_at,
-                           rs.free_budget, eff.region_mandated, eff.region_trust_pos,
-                           eff.region_trust_neg)  # fmt: skip
+    state = rk.RegionState(
+        rs.status,
+        rs.remaining,
+        rs.mandated,
+        rs.belief,
+        model.region_retry_at,
+        rs.free_budget,
+        eff.region_mandated,
+        eff.region_trust_pos,
+        eff.region_trust_neg,
+    )
     q = int(model.quarter)
     rk.progress(par, q, state, u_prog, u_fail)
     rec = model.records
     inp = rk.RegionInputs(
-        population=rec.region_served, skills=region_skills(model), trust=rs.trust_central,
+        population=rec.region_served,
+        skills=region_skills(model),
+        trust=rs.trust_central,
         peer=rk.peer_shares(model.state.region, model.state.status, rec.region_counts),
-        pressure=eff.region_pressure, gross=model.region_gross, live=model.platform_live(),
-        network=model.network_now(), credibility=float(model.central.credibility),
-    )  # fmt: skip
+        pressure=eff.region_pressure,
+        gross=model.region_gross,
+        live=model.platform_live(),
+        network=model.network_now(),
+        credibility=float(model.central.credibility),
+    )
     starts, cost = np.zeros(shape, dtype=np.bool_), np.zeros(shape)
     if rk.decide(par, q, inp, state, u_dec, starts, cost):
         _pay_starts(model, starts, cost, u_ovr)
@@ -137,7 +150,7 @@ def service_benefits(model: EGovModel) -> tuple[float, float]:
     Regional services reach citizens with digital skills (no separate take-up
     process): a documented simplification, since regions serve few transactions.
     """
-    rs, bl = model.rstate, model.blocks
+    rs = model.rstate
     if rs.n == 0:
         return 0.0, 0.0
     rec = model.records

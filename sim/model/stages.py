@@ -80,26 +80,51 @@ def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
 def citizens_stage(model: EGovModel) -> None:
     """Take-up grows by Bass diffusion; skills grow; demand raises local priority."""
     st = model.state
-    ck.citizens(model.records.citizens, st.status, st.migrating, st.takeup, st.skills, st.priority,
-                model.effects.priority_push)  # fmt: skip
+    ck.citizens(
+        model.records.citizens,
+        st.status,
+        st.migrating,
+        st.takeup,
+        st.skills,
+        st.priority,
+        model.effects.priority_push,
+    )
 
 
 def trust_stage(model: EGovModel) -> None:
     """Trust between every pair of levels, and beliefs, from this quarter's experiences."""
     st, eff, tp, rs = model.state, model.effects, model.params.trust, model.rstate
     rule = model.records.trust
-    tk.trust(rule, st.trust_central, eff.trust_central_pos, eff.trust_central_neg,
-             tp.municipal_central_init)  # fmt: skip
-    tk.trust(rule, st.trust_region, eff.trust_region_pos, eff.trust_region_neg,
-             tp.municipal_regional_init)  # fmt: skip
+    tk.trust(
+        rule,
+        st.trust_central,
+        eff.trust_central_pos,
+        eff.trust_central_neg,
+        tp.municipal_central_init,
+    )
+    tk.trust(
+        rule,
+        st.trust_region,
+        eff.trust_region_pos,
+        eff.trust_region_neg,
+        tp.municipal_regional_init,
+    )
     if rs.n:
-        tk.trust(rule, rs.trust_central, eff.region_trust_pos, eff.region_trust_neg,
-                 tp.regional_central_init)  # fmt: skip
+        tk.trust(
+            rule,
+            rs.trust_central,
+            eff.region_trust_pos,
+            eff.region_trust_neg,
+            tp.regional_central_init,
+        )
     adj = model.country.adjacency
     links = tk.Links(adj.indptr, adj.indices, adj.data, model.degree)
-    push = tk.BeliefPush(eff.belief_push, champion_share(model)[:, 0],
-                         float(model.params.leadership.entrepreneur_belief_push),
-                         float(model.params.decision.belief_learning))  # fmt: skip
+    push = tk.BeliefPush(
+        eff.belief_push,
+        champion_share(model)[:, 0],
+        float(model.params.leadership.entrepreneur_belief_push),
+        float(model.params.decision.belief_learning),
+    )
     tk.beliefs(st.belief, model.peer_adoption(), links, st.status, push)
     regional.learn(model)
 
@@ -107,9 +132,16 @@ def trust_stage(model: EGovModel) -> None:
 def municipal_benefits(model: EGovModel) -> tuple[float, float]:
     """(kept by municipalities, spilled to other levels) EUR of this quarter's services."""
     st, dp = model.state, model.params.decision
-    return bk.municipal(st.status, st.migrating, st.takeup, st.population,
-                        model.records.decide.blocks, model.network_now(),
-                        dp.local_benefit_share, dp.network_floor)  # fmt: skip
+    return bk.municipal(
+        st.status,
+        st.migrating,
+        st.takeup,
+        st.population,
+        model.records.decide.blocks,
+        model.network_now(),
+        dp.local_benefit_share,
+        dp.network_floor,
+    )
 
 
 def champion_share(model: EGovModel) -> np.ndarray:

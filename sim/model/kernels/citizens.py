@@ -20,7 +20,7 @@ def citizens(rule, status, migrating, takeup, skills, priority, push):
         total = 0.0
         for b in range(n_blocks):
             s = status[i, b]
-            in_operation = s == ADOPTED or s == LOCAL or migrating[i, b]
+            in_operation = s in (ADOPTED, LOCAL) or migrating[i, b]
             takeup[i, b] = cr.takeup(rule, takeup[i, b], ceil, in_operation)
             total += takeup[i, b]
         skills[i] = cr.skills(rule, skills[i])

@@ -15,9 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.model.kernels.exact_sums import pairwise_sum
 from sim.model.jit import njit
-
+from sim.model.kernels.exact_sums import pairwise_sum
 
 
 class Asks(NamedTuple):
@@ -51,7 +50,6 @@ class GrantTrust(NamedTuple):
     region_neg: np.ndarray
     region_pos: np.ndarray
     weight: float  # events: a region's paid grant as a positive experience
-
 
 
 @njit

@@ -101,7 +101,9 @@ def progress(rule, blocks, q, work, rows, eff, u, paid):
             done = work.remaining[i, b] <= 0
             paid[n_paid] = _pay(work, i, b, done)
             n_paid += 1
-            p = ir.failure_probability(rule, blocks.failure[b], cap, support, eff.extra_failure[i, b])
+            p = ir.failure_probability(
+                rule, blocks.failure[b], cap, support, eff.extra_failure[i, b]
+            )
             if done:
                 n_done += 1
                 failed = u_fail < p

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.kernels.exact_sums import array_sum
 from sim.model.jit import njit
+from sim.model.kernels.exact_sums import array_sum
 from sim.model.state import ADOPTED, IMPLEMENTING, LOCAL
 
 

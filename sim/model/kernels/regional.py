@@ -106,12 +106,22 @@ def decide(par, q, inp, state, u, starts, cost):
                 if par.prereq[b, p] and state.status[i, p] != ADOPTED:
                     met = False
             cell = dr.ValueCell(
-                trust=inp.trust[i], credibility=inp.credibility, population=inp.population[i],
-                skills=inp.skills[i], risk_cut=0.0, belief=state.belief[i, b],
-                network=inp.network[b], gross_cost=inp.gross[i, b], cut=0.0, grant=0.0,
-                migrating=False, autonomy=t.autonomy, common=t.peer_weight * inp.peer[i, b] + 0.0,
-                pressure=inp.pressure[i, b], standard_set=True,
-            )  # fmt: skip
+                trust=inp.trust[i],
+                credibility=inp.credibility,
+                population=inp.population[i],
+                skills=inp.skills[i],
+                risk_cut=0.0,
+                belief=state.belief[i, b],
+                network=inp.network[b],
+                gross_cost=inp.gross[i, b],
+                cut=0.0,
+                grant=0.0,
+                migrating=False,
+                autonomy=t.autonomy,
+                common=t.peer_weight * inp.peer[i, b] + 0.0,
+                pressure=inp.pressure[i, b],
+                standard_set=True,
+            )
             v, c = dr.standard_value(par.rule, par.blocks, b, cell)
             can = ready and met and inp.live[b]
             ch = dr.choose(par.rule, t.consider_hazard, v, v, can, False, u[i, b])

@@ -28,10 +28,13 @@ class CitizenRule(NamedTuple):
     def from_params(cls, cp) -> CitizenRule:
         """Build from ``CitizenParams``."""
         return cls(
-            float(cp.bass_p), float(cp.bass_q), float(cp.takeup_loss_on_stop),
-            float(cp.skills_growth), float(cp.coproduction_threshold),
+            float(cp.bass_p),
+            float(cp.bass_q),
+            float(cp.takeup_loss_on_stop),
+            float(cp.skills_growth),
+            float(cp.coproduction_threshold),
             float(cp.coproduction_boost),
-        )  # fmt: skip
+        )
 
 
 @njit

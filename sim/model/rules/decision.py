@@ -143,8 +143,9 @@ def peer_weight(role: int, weight: float, follower_boost: float) -> float:
 
 
 @njit
-def local_yearly(rule: DecisionRule, blk: BlockColumns, b: int, pop_skills: float,
-                 belief: float) -> float:  # fmt: skip
+def local_yearly(
+    rule: DecisionRule, blk: BlockColumns, b: int, pop_skills: float, belief: float
+) -> float:
     """Yearly private benefit of a local solution: own share only, network floor."""
     return blk.benefit[b] * rule.local_benefit_share * rule.network_floor * pop_skills * belief
 
@@ -190,8 +191,9 @@ def local_value(rule: DecisionRule, blk: BlockColumns, b: int, c: ValueCell):
 
 
 @njit
-def choice_probabilities(rule: DecisionRule, hazard: float, v_std: float, v_loc: float,
-                         can_std: bool, can_loc: bool):  # fmt: skip
+def choice_probabilities(
+    rule: DecisionRule, hazard: float, v_std: float, v_loc: float, can_std: bool, can_loc: bool
+):
     """(p_std, p_loc) this quarter: a multinomial logit thinned by the review hazard.
 
     The logit is over {wait, standard, local} among the options available; with no
@@ -223,8 +225,15 @@ def draw(p_std: float, p_loc: float, u: float) -> int:
 
 
 @njit
-def choose(rule: DecisionRule, hazard: float, v_std: float, v_loc: float, can_std: bool,
-           can_loc: bool, u: float) -> int:  # fmt: skip
+def choose(
+    rule: DecisionRule,
+    hazard: float,
+    v_std: float,
+    v_loc: float,
+    can_std: bool,
+    can_loc: bool,
+    u: float,
+) -> int:
     """WAIT, STANDARD or LOCAL_BUILD: the model's choice rule (see :class:`EGovModel`)."""
     if not can_std and not can_loc:  # both probabilities are exactly 0
         return WAIT

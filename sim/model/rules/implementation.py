@@ -81,8 +81,9 @@ def advance(slip_probability: float, capacity: float, u: float):
 
 
 @njit
-def failure_probability(rule: ImplementationRule, base: float, capacity: float, support: float,
-                        extra: float) -> float:  # fmt: skip
+def failure_probability(
+    rule: ImplementationRule, base: float, capacity: float, support: float, extra: float
+) -> float:
     """Chance a finished implementation ends 'red' (``extra`` from instruments)."""
     p = base * (1.0 + rule.fail_capacity_effect * (1.0 - capacity))
     p = clip(p * (1.0 - rule.support_failure_cut * clip(support, 0.0, 1.0)), 0.0, 0.95)

@@ -46,8 +46,9 @@ def update_trust(rule: TrustRule, trust: float, pos: float, neg: float, baseline
 
 
 @njit
-def update_belief(belief: float, success: float, failure: float, push: float,
-                  learning: float) -> float:  # fmt: skip
+def update_belief(
+    belief: float, success: float, failure: float, push: float, learning: float
+) -> float:
     """Move a belief towards the success rate neighbours saw, plus external pushes.
 
     ``success`` and ``failure`` are shares of neighbours (or members) that finished
