@@ -34,9 +34,9 @@ from typing import Any
 import numpy as np
 
 from sim.model.blocks import FIELDS, SOURCED_FIELDS, Catalogue, load_catalogue
-from sim.model.rules.decision import annuity
 from sim.model.fields import field_table
 from sim.model.params import PARAM_GROUPS, ImplementationParams, ModelParams
+from sim.model.rules.decision import annuity
 from sim.model.state import effective_population
 
 BEGIN = "<!-- BEGIN GENERATED: {name} -->"

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, check_deadline, register
-from sim.model.rules.decision import annuity
 from sim.model.fields import param
+from sim.model.rules.decision import annuity
 from sim.model.state import IMPLEMENTING
 
 if TYPE_CHECKING:
