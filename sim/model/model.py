@@ -124,6 +124,12 @@ class EGovModel(mesa.Model):
         }
         self.datacollector = metrics.QuarterCollector(self.catalogue)
 
+    def __repr__(self) -> str:
+        """Country, size, quarter, municipal adoption, instruments (see ``describe``)."""
+        from sim.model.describe import model
+
+        return model(self)
+
     def _init_caches(self) -> None:
         """Values derived from the state, kept until what they depend on changes.
 
