@@ -27,6 +27,8 @@ from pathlib import Path
 
 from sim.model import metrics
 from sim.model import model as model_module
+from sim.model.blocks import load_catalogue
+from sim.model.memory import tune_for
 from sim.model.metrics import QuarterCollector
 from sim.model.model import EGovModel
 from sim.model.params import CountryParams, ModelParams
@@ -114,6 +116,8 @@ def main() -> None:
     if args.municipalities:
         country = CountryParams(name="synthetic", n_municipalities=args.municipalities)
         params = ModelParams(country=country)
+    # A benchmark process exists to run models: tune the allocator as the CLI does.
+    tune_for(params.country.n_municipalities * len(load_catalogue()) if args.municipalities else 0)
     for cls in (EGovModel, ReferenceModel):  # compile and warm up both paths
         cls(params, rng=0).run(4)
     times = {"reference": defaultdict(list), "fused": defaultdict(list)}

@@ -1,8 +1,9 @@
 """Figures drawn from summary tables (never from models: analysis sits above the store).
 
-Matplotlib's non-interactive ``Agg`` backend is selected explicitly so figures render
-the same on a headless server, in a worker process and in CI; nothing here opens a
-window.
+Figures are built with matplotlib's object-oriented API (``Figure`` objects, never
+``pyplot``): they render the same on a headless server, in a worker process and in CI
+without any backend being selected, nothing here opens a window, and importing this
+module leaves a notebook user's backend and open figures alone.
 """
 
 from __future__ import annotations
@@ -10,13 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402  (backend must be chosen first)
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 PANELS: dict[str, tuple[str, str]] = {
     "adoption_mun": ("Municipal adoption", "share of municipalities"),
@@ -39,7 +36,8 @@ def adoption_figure(
     """
     ncols = 2 if len(metrics) > 1 else 1
     nrows = -(-len(metrics) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.5 * ncols, 3.8 * nrows), squeeze=False)
+    fig = Figure(figsize=(5.5 * ncols, 3.8 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     for ax, metric in zip(axes.flat, metrics, strict=False):
         _panel(ax, summary, metric)
     for ax in list(axes.flat)[len(metrics) :]:
@@ -52,7 +50,7 @@ def adoption_figure(
     return fig
 
 
-def _panel(ax: plt.Axes, summary: pd.DataFrame, metric: str) -> None:
+def _panel(ax: Axes, summary: pd.DataFrame, metric: str) -> None:
     """One metric: a band and a median line per scenario, in a stable colour order."""
     heading, unit = PANELS.get(metric, (metric, "value"))
     for i, (scenario, group) in enumerate(summary.groupby("scenario", sort=False)):
@@ -89,11 +87,8 @@ def plot_adoption(
     metrics = tuple(PANELS) if metric is None else (metric,) if isinstance(metric, str) else metric
     path = Path(path)
     fig = adoption_figure(summary, metrics)
-    try:
-        if save is None:
-            fig.savefig(path, dpi=DPI, format="png")
-        else:
-            save(fig, path)
-    finally:
-        plt.close(fig)
+    if save is None:
+        fig.savefig(path, dpi=DPI, format="png")
+    else:
+        save(fig, path)
     return path

@@ -25,6 +25,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from sim.experiments import allocator
+
 KINDS = ("serial", "process", "dask")
 LOCALHOST = "127.0.0.1"
 
@@ -99,7 +101,8 @@ def open_executor(
             yield ex
     elif kind == "process":
         ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+        # Workers exist only to run models: they opt in to allocator tuning.
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=allocator.enable)
         try:
             yield pool
         finally:

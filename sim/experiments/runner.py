@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.experiments.allocator import tune_for_model
 from sim.experiments.specs import RunSpec, canonical_json, make_specs
 from sim.model.metrics import metric_names
 from sim.model.model import EGovModel
@@ -131,6 +132,7 @@ def run_one(spec: RunSpec, municipal: bool = False) -> RunOutput:
     """
     sc = scenario_for(spec)
     model = EGovModel(sc.params, sc.catalogue, sc.build_instruments(), rng=spec.fresh_seed())
+    tune_for_model(model)  # only where an entry point opted in (CLI, pool workers)
     model.run()
     names = metric_names(sc.catalogue)
     data = {name: np.asarray(model.datacollector.model_vars[name], dtype=float) for name in names}

@@ -29,7 +29,6 @@ from sim.model.country import build_country
 from sim.model.decisions import block_arrays, choice_probabilities, network_factor
 from sim.model.effects import Effects
 from sim.model.ledger import Ledger
-from sim.model.memory import tune_for
 from sim.model.municipal import municipal_stage
 from sim.model.params import ModelParams
 from sim.model.stages import benefit_stage, calendar_stage, citizens_stage, trust_stage
@@ -85,7 +84,6 @@ class EGovModel(mesa.Model):
         self.state = init_municipal_state(
             self.country, self.catalogue, self.params, self.streams.init
         )
-        tune_for(self.state.n * len(self.catalogue))  # large models: reuse freed temporaries
         self.rstate = init_regional_state(
             self.country, self.catalogue, self.params, self.streams.init
         )
