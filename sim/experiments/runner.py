@@ -31,7 +31,7 @@ from sim.model.state import ADOPTED
 if TYPE_CHECKING:
     from sim.experiments.scenario import Scenario
 
-__all__ = ["RunSpec", "make_specs", "run_one", "run_chunk", "run_batch", "run_summaries"]
+__all__ = ["RunSpec", "make_specs", "run_one", "run_chunk", "run_summaries"]
 
 RUN_ID_COLUMNS = ("run_key", "scenario", "point", "replicate", "seed", "seed_key")
 ID_COLUMNS = (*RUN_ID_COLUMNS, "quarter")
@@ -247,36 +247,6 @@ def _status_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return out.astype(
         {**dict.fromkeys(text, "str"), "point": "int64", "replicate": "int64", "seed": "int64"}
     )
-
-
-def run_batch(
-    specs: Sequence[RunSpec],
-    workers: int | None = None,
-    progress: bool = True,
-    executor: str = "process",
-) -> pd.DataFrame:
-    """Run every spec in memory and return one quarterly table, in spec order.
-
-    A convenience for notebooks and small studies: nothing is written, so nothing
-    resumes; use :func:`sim.experiments.experiment.run_experiment` (``egov-sim
-    compare``) for batches worth keeping. Results are identical whatever
-    ``workers`` and ``executor`` are.
-
-    Raises:
-        RuntimeError: If any run failed (message names the first failures).
-    """
-    from sim.experiments.engine import collect
-
-    chunks = collect(specs, executor=executor, workers=workers, progress=progress)
-    status = pd.concat([c.status for c in chunks], ignore_index=True)
-    failed = status[status["status"] == "failed"]
-    if len(failed):
-        first = "; ".join(
-            f"{r.scenario} point {r.point} replicate {r.replicate}: {r.error}"
-            for r in failed.head(3).itertuples()
-        )
-        raise RuntimeError(f"{len(failed)} of {len(specs)} runs failed: {first}")
-    return pd.concat([c.runs for c in chunks if c.runs is not None], ignore_index=True)
 
 
 def run_summaries(runs: pd.DataFrame) -> pd.DataFrame:
