@@ -45,14 +45,16 @@ def test_importing_analysis_keeps_the_users_backend_and_skips_pyplot():
 
 def test_figures_render_and_save_without_pyplot(tmp_path):
     code = (
-        "import sys, pandas as pd; from sim.analysis.plots import plot_adoption; "
+        "import sys, pandas as pd; from sim.analysis.figures import bands_figure; "
+        "from sim.analysis.figure_files import save_figure; "
         "rows = [dict(scenario='a', quarter=q, n_runs=3, **{f'adoption_mun_{s}': 0.1 * q "
         "for s in ('median', 'p10', 'p90')}) for q in range(4)]; "
-        f"plot_adoption(pd.DataFrame(rows), r'{tmp_path / 'a.png'}', 'adoption_mun'); "
+        f"save_figure(bands_figure(pd.DataFrame(rows), ['adoption_mun']), r'{tmp_path / 'a'}'); "
         "print('matplotlib.pyplot' in sys.modules)"
     )
     assert _python(code, env_backend="svg") == "False"
     assert (tmp_path / "a.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (tmp_path / "a.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
 
 
 def test_building_and_running_a_large_model_does_not_tune_the_allocator(monkeypatch):

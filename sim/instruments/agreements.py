@@ -45,7 +45,7 @@ def participating_regions(target: Target, model: EGovModel) -> np.ndarray:
     return np.bincount(model.state.region[in_filter], minlength=n)[:n] > 0
 
 
-class Participation(Instrument):
+class Participation[P: InstrumentParams](Instrument[P]):
     """Base for tools whose participants gain trust in the level running them.
 
     Taking part in negotiations, joint bodies or informal contacts is a repeated
@@ -125,7 +125,7 @@ class CooperationAgreementParams(InstrumentParams):
 
 
 @register
-class CooperationAgreement(Participation):
+class CooperationAgreement(Participation[CooperationAgreementParams]):
     """OECD (2009) "Co-operation agreements / contracts" (Figure 1; para. 473).
 
     Political agreements between levels that define areas of co-operation, budgetary
@@ -147,18 +147,18 @@ class CooperationAgreement(Participation):
     def initialize(self, model: EGovModel) -> None:
         """Resolve targets and open the pool that pays the cost split."""
         super().initialize(model)
-        p: CooperationAgreementParams = self.p  # type: ignore[assignment]
+        p = self.p
         self.pool = GrantPool(payer=p.run_by, remaining=p.budget, label=self.name)
 
     @property
     def signed_at(self) -> int:
         """First quarter in which the agreement binds."""
-        p: CooperationAgreementParams = self.p  # type: ignore[assignment]
+        p = self.p
         return p.start + p.negotiation_quarters
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Negotiate, or, once signed, commit, co-fund and keep building trust."""
-        p: CooperationAgreementParams = self.p  # type: ignore[assignment]
+        p = self.p
         if model.quarter < self.signed_at:
             self.participate(effects, p.participation_events * p.intensity)
             return
@@ -199,7 +199,7 @@ class JointTaskForceParams(InstrumentParams):
 
 
 @register
-class JointTaskForce(Participation):
+class JointTaskForce(Participation[JointTaskForceParams]):
     """OECD (2009) "Joint management / taskforces" (Figure 1; para. 478).
 
     A joint body staffed by the running level that works with municipalities on their
@@ -218,7 +218,7 @@ class JointTaskForce(Participation):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Support targeted implementations and build participants' trust."""
-        p: JointTaskForceParams = self.p  # type: ignore[assignment]
+        p = self.p
         if self.targets_municipal:
             effects.support[self.target_cells] += p.support * p.intensity
         self.participate(effects, p.trust_events * p.intensity)
@@ -245,7 +245,7 @@ class CommonVisionParams(InstrumentParams):
 
 
 @register
-class CommonVision(Instrument):
+class CommonVision(Instrument[CommonVisionParams]):
     """OECD (2009) "Common visions and policies" (Figure 1; para. 468 "joint vision").
 
     A shared strategy that says why e-government matters to every level. Mechanism:
@@ -263,7 +263,7 @@ class CommonVision(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Push priority and beliefs of the targeted municipalities."""
-        p: CommonVisionParams = self.p  # type: ignore[assignment]
+        p = self.p
         if not self.targets_municipal:
             return
         assert self.municipal_mask is not None

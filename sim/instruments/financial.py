@@ -52,7 +52,7 @@ class FinancialIncentiveParams(InstrumentParams):
 
 
 @register
-class FinancialIncentive(Instrument):
+class FinancialIncentive(Instrument[FinancialIncentiveParams]):
     """Co-funding grants, optionally capped and tied to a target date."""
 
     name = "financial_incentive"
@@ -63,12 +63,12 @@ class FinancialIncentive(Instrument):
     def initialize(self, model: EGovModel) -> None:
         """Resolve targets and open the grant pool."""
         super().initialize(model)
-        p: FinancialIncentiveParams = self.p  # type: ignore[assignment]
+        p = self.p
         self.pool = GrantPool(payer=p.run_by, remaining=p.budget, label=self.name)
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Offer the co-funding share on targeted cells while the target date holds."""
-        p: FinancialIncentiveParams = self.p  # type: ignore[assignment]
+        p = self.p
         if model.quarter >= p.until or not self.targets_municipal:
             return
         share = self.target_cells * (p.share * p.intensity)

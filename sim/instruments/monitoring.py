@@ -86,7 +86,7 @@ class Ranking:
 
 
 @register
-class MonitoringBenchmarking(Instrument):
+class MonitoringBenchmarking(Instrument[MonitoringBenchmarkingParams]):
     """OECD (2009) "Monitoring, evaluation, benchmarking" (Figure 1; para. 476).
 
     Mechanism: at ``start`` and every ``period`` quarters after, the running level
@@ -118,12 +118,12 @@ class MonitoringBenchmarking(Instrument):
 
     def publishes(self, quarter: int) -> bool:
         """Whether a ranking is published this quarter."""
-        p: MonitoringBenchmarkingParams = self.p  # type: ignore[assignment]
+        p = self.p
         return (quarter - p.start) % p.period == 0
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Publish when due; keep the pressure on the last ranking's laggards."""
-        p: MonitoringBenchmarkingParams = self.p  # type: ignore[assignment]
+        p = self.p
         tie_break = model.streams.instruments.random(model.state.n)  # drawn every quarter
         if not self.targets_municipal:
             return
@@ -139,7 +139,7 @@ class MonitoringBenchmarking(Instrument):
 
     def rank(self, model: EGovModel, tie_break: np.ndarray) -> Ranking:
         """Score targeted municipalities and mark the bottom and top of the table."""
-        p: MonitoringBenchmarkingParams = self.p  # type: ignore[assignment]
+        p = self.p
         assert self.municipal_mask is not None and self.block_mask is not None
         n = model.state.n
         score = np.full(n, np.nan)
@@ -160,7 +160,7 @@ class MonitoringBenchmarking(Instrument):
 
     def publish(self, model: EGovModel, effects: Effects, ranking: Ranking) -> None:
         """Name and shame, praise, and publish the evaluation of realised benefits."""
-        p: MonitoringBenchmarkingParams = self.p  # type: ignore[assignment]
+        p = self.p
         neg = effects.trust_central_neg if p.run_by == "central" else effects.trust_region_neg
         neg[ranking.laggards] += p.shame_events * p.intensity
         effects.priority_push[ranking.leaders] += p.praise_priority * p.intensity

@@ -74,7 +74,7 @@ class RewardsPraiseParams(InstrumentParams):
 
 
 @register
-class RewardsPraise(Instrument):
+class RewardsPraise(Instrument[RewardsPraiseParams]):
     """OECD (2009) "Rewards and praise" (Figure 1; para. 476 "Sanctions and rewards").
 
     Mechanism: every quarter the instrument looks at targeted cells adopted since the
@@ -101,7 +101,7 @@ class RewardsPraise(Instrument):
     def initialize(self, model: EGovModel) -> None:
         """Resolve targets; open the bonus pool and the record of rewarded cells."""
         super().initialize(model)
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         self.remaining = p.budget
         self.paid = np.zeros(model.state.n)
         self.praised = np.zeros(model.state.n, dtype=np.int64)
@@ -109,12 +109,12 @@ class RewardsPraise(Instrument):
 
     def bonus_per_cell(self, model: EGovModel) -> np.ndarray:
         """(M,) bonus one adopted block earns each municipality (EUR)."""
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         return p.intensity * (p.bonus + p.bonus_per_capita * model.state.population)
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Reward and praise new adopters; signal the bonus to those yet to adopt."""
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         order = model.streams.instruments.permutation(model.state.n)  # drawn every quarter
         adopted = model.state.adopted & self.target_cells
         if self.counted is None:
@@ -138,7 +138,7 @@ class RewardsPraise(Instrument):
 
     def reward(self, model: EGovModel, count: np.ndarray, order: np.ndarray) -> None:
         """Pay the bonuses due, in random order while the pool lasts."""
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         due = (self.bonus_per_cell(model) * count)[order]
         before = np.concatenate(([0.0], np.cumsum(due)[:-1]))
         pay = np.zeros(model.state.n)
@@ -153,7 +153,7 @@ class RewardsPraise(Instrument):
 
     def praise(self, effects: Effects, count: np.ndarray) -> None:
         """Public praise: a priority push and a positive experience with the praising level."""
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         praised = count > 0
         self.praised += praised
         effects.priority_push[praised] += p.praise_priority * p.intensity

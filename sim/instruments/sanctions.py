@@ -82,7 +82,7 @@ class SanctionsParams(InstrumentParams):
 
 
 @register
-class Sanctions(Instrument):
+class Sanctions(Instrument[SanctionsParams]):
     """OECD (2009) "Sanctions" (Figure 1; para. 476 "Sanctions and rewards").
 
     Mechanism: from ``deadline`` on, each quarter, every targeted municipality pays
@@ -118,12 +118,12 @@ class Sanctions(Instrument):
 
     def announced(self, quarter: int) -> bool:
         """Whether the sanction is known and weighs in decisions this quarter."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         return quarter >= max(p.start, p.deadline - p.lead)
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Penalise missing blocks after the deadline; add the expected-sanction pressure."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         settled = self._last_effects if self._last_effects is not None else effects
         self._last_effects = effects
         if not self.targets_municipal or not self.announced(model.quarter):
@@ -147,7 +147,7 @@ class Sanctions(Instrument):
 
     def add_pressure(self, model: EGovModel, effects: Effects, missing: np.ndarray) -> None:
         """Expected sanction relative to the cell's own cost, as a value-index term."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         dp = model.params.decision
         to_go = max(p.deadline - model.quarter, 0) / 4.0
         pv = annuity(dp.horizon_years, dp.discount_rate) * (1.0 + dp.discount_rate) ** -to_go
@@ -160,7 +160,7 @@ class Sanctions(Instrument):
         self, model: EGovModel, effects: Effects, settled: Effects, missing: np.ndarray
     ) -> None:
         """Withhold the quarter's transfers and book the trust cost of the penalty."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         st = model.state
         count = missing.sum(axis=1)
         amount = p.penalty_per_capita * p.intensity * st.population / 4.0 * count
@@ -183,7 +183,7 @@ class Sanctions(Instrument):
 
     def compliance(self, model: EGovModel) -> float:
         """Share of targeted municipal cells adopted (NaN before the deadline)."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         if model.quarter < p.deadline or not self.targets_municipal:
             return float("nan")
         cells = self.target_cells

@@ -72,7 +72,7 @@ class SharedResourceCentreParams(InstrumentParams):
 
 
 @register
-class SharedResourceCentre(Instrument):
+class SharedResourceCentre(Instrument[SharedResourceCentreParams]):
     """Shared resource centre with voluntary membership and pooled capacity.
 
     OECD tool type: "Shared resource centres" (OECD 2009 = shared/seeds/000, Figure 1
@@ -117,7 +117,7 @@ class SharedResourceCentre(Instrument):
     def initialize(self, model: EGovModel) -> None:
         """Resolve targets, check a regional centre has regions, start with no members."""
         super().initialize(model)
-        p: SharedResourceCentreParams = self.p  # type: ignore[assignment]
+        p = self.p
         if p.run_by == "regional" and model.rstate.n == 0:
             allowed = f"'central': {model.country.name} has no regional tier"
             raise ParameterError("run_by", p.run_by, allowed)
@@ -128,7 +128,7 @@ class SharedResourceCentre(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Enrol, book trust and fees; release everyone in the closing quarter."""
-        p: SharedResourceCentreParams = self.p  # type: ignore[assignment]
+        p = self.p
         st = model.state
         u = model.streams.instruments.random(st.n)
         if model.quarter >= p.end - 1:
@@ -204,7 +204,7 @@ class SoftwareReuseParams(InstrumentParams):
 
 
 @register
-class SoftwareReuse(Instrument):
+class SoftwareReuse(Instrument[SoftwareReuseParams]):
     """Software reuse, outsourcing or a public-private partnership.
 
     OECD tool type: "Outsourcing" and "Public Private Partnerships" (OECD 2009 =
@@ -250,7 +250,7 @@ class SoftwareReuse(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Cheaper, supported integration with a lock-in risk; maybe a vendor collapse."""
-        p: SoftwareReuseParams = self.p  # type: ignore[assignment]
+        p = self.p
         u = model.streams.instruments.random()
         if not self.targets_municipal:
             return

@@ -44,7 +44,7 @@ class SoftMeasuresParams(InstrumentParams):
 
 
 @register
-class SoftMeasures(Instrument):
+class SoftMeasures(Instrument[SoftMeasuresParams]):
     """OECD (2009) "Soft measures / voluntary arrangements" (Figure 1; para. 477).
 
     Guidance, toolkits and showcased quick wins that argue the benefits to every
@@ -63,7 +63,7 @@ class SoftMeasures(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Push beliefs and cut integration cost on targeted cells."""
-        p: SoftMeasuresParams = self.p  # type: ignore[assignment]
+        p = self.p
         if not self.targets_municipal:
             return
         cells = self.target_cells
@@ -86,7 +86,7 @@ class InformalCoordinationParams(InstrumentParams):
 
 
 @register
-class InformalCoordination(Participation):
+class InformalCoordination(Participation[InformalCoordinationParams]):
     """OECD (2009) "Informal co-ordination" (para. 471: the Belgian "grey zone").
 
     Actors meet informally and ad hoc, results-based, without a binding commitment.
@@ -105,5 +105,5 @@ class InformalCoordination(Participation):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Add the quarter's informal-contact trust experiences."""
-        p: InformalCoordinationParams = self.p  # type: ignore[assignment]
+        p = self.p
         self.participate(effects, p.trust_events * p.intensity)

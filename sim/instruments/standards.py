@@ -40,7 +40,7 @@ class StandardsParams(InstrumentParams):
 
 
 @register
-class Standards(Instrument):
+class Standards(Instrument[StandardsParams]):
     """Interoperability standard fixed for the targeted blocks.
 
     OECD tool type: "Standards" (OECD 2009 = shared/seeds/000, Figure 1 and §473;
@@ -79,7 +79,7 @@ class Standards(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Fix the standard of the targeted blocks and cut integration cost on targeted cells."""
-        p: StandardsParams = self.p  # type: ignore[assignment]
+        p = self.p
         assert self.block_mask is not None
         effects.standard_set[self.block_mask] = True
         if self.targets_municipal and p.cost_cut > 0:
