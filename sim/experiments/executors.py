@@ -4,7 +4,7 @@ The batch engine only calls ``submit`` and waits on the returned futures, so any
 with the standard ``Executor`` interface works: a user can pass their own (an MPI pool,
 a ``dask-jobqueue`` cluster's client executor) to :func:`sim.experiments.engine.execute`.
 
-Choices that matter (TOOLCHAIN.md):
+Choices that matter (docs/architecture.md, toolchain facts):
 
 - Process pools start workers with ``spawn``, never ``fork``: numpy already runs threads
   and forked children can deadlock; spawn also works from notebooks because the task

@@ -3,7 +3,7 @@
 Everything here runs inside worker processes (or in this process for the serial
 executor), so it is top-level and picklable, and it returns plain tables: the parent
 writes them. A worker task is a *chunk* of runs, because runs of a few milliseconds
-would be swamped by inter-process traffic (TOOLCHAIN.md).
+would be swamped by inter-process traffic (docs/architecture.md, toolchain facts).
 
 A run that raises is caught, recorded with its error and traceback, and the chunk
 goes on: one bad parameter combination in a 10,000-run sweep must not cost the other

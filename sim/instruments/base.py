@@ -58,7 +58,7 @@ class Target(Validated):
 
 @dataclass(frozen=True)
 class InstrumentParams(Validated):
-    """Settings every instrument has (MODEL.md §7)."""
+    """Settings every instrument has (docs/ODD.md §8)."""
 
     start: int = param(0, unit="quarter", bounds=(0, 400), doc="first active quarter")
     end: int = param(

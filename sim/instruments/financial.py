@@ -33,14 +33,15 @@ class FinancialIncentiveParams(InstrumentParams):
         0.5,
         unit="share",
         bounds=(0.0, 1.0),
-        source="CALIBRATION.md §2: FR local digital fund co-finance 50% -> 75%",
+        source="docs/calibration-sources.md §2: FR local digital fund co-finance 50% -> 75%",
         doc="share of the integration cost paid by the grant (times intensity)",
     )
     budget: float = param(
         float("inf"),
         unit="EUR",
         bounds=(0.0, None),
-        source="CALIBRATION.md §2: OZG EUR 3-3.5 bn; FranceConnect EUR 5,000 per authority",
+        source="docs/calibration-sources.md §2: OZG EUR 3-3.5 bn; FranceConnect EUR 5,000 "
+        "per authority",
         doc="total grant pool over the instrument's life (inf: open-ended)",
     )
     until: int = param(

@@ -1,6 +1,6 @@
 """Monitoring, evaluation and benchmarking: published rankings (OECD 2009, Figure 1).
 
-OECD (2009, para. 476, "Monitoring" and "Sanctions and rewards"; shared/seeds/000):
+OECD (2009, para. 476, "Monitoring" and "Sanctions and rewards"; [OECD2009]):
 "monitoring through the use of indicators is a powerful leveraging tool for keeping
 progress on track", and it works when followed up by "softer forms such as 'naming
 and shaming/praising'". In the model the running level publishes, every ``period``
@@ -34,7 +34,7 @@ class MonitoringBenchmarkingParams(InstrumentParams):
         unit="quarters",
         bounds=(1, 40),
         source="assumption: a yearly benchmark (e.g. the EU eGovernment Benchmark, "
-        "MODEL.md 'Published figures')",
+        "docs/calibration-sources.md §8)",
         doc="quarters between published rankings (the first at start)",
     )
     laggard_share: float = param(
@@ -102,7 +102,7 @@ class MonitoringBenchmarking(Instrument[MonitoringBenchmarkingParams]):
     nationwide); every targeted municipality's belief moves ``evaluation_weight`` ×
     intensity of the way towards it (beliefs can only be pushed up through Effects,
     so beliefs above the evidence are left alone). Source: OECD 2009
-    (shared/seeds/000) para. 476; all numbers are assumptions.
+    ([OECD2009]) para. 476; all numbers are assumptions.
     """
 
     name = "monitoring_benchmarking"

@@ -1,6 +1,6 @@
 """Rewards and praise: a bonus and public recognition for adopters (OECD 2009, Figure 1).
 
-OECD (2009, para. 476, "Sanctions and rewards"; shared/seeds/000): monitoring works
+OECD (2009, para. 476, "Sanctions and rewards"; [OECD2009]): monitoring works
 when followed up by mechanisms acting on its results, from judicial sanctions to
 "naming and shaming/praising"; "most OECD countries have a 'reward' structure". In
 the model a reward is paid after the fact: a bonus transfer when a targeted block is
@@ -33,8 +33,8 @@ class RewardsPraiseParams(InstrumentParams):
         5000.0,
         unit="EUR/adoption",
         bounds=(0.0, 1e8),
-        source="CALIBRATION.md §2 'FranceConnect cost and subsidy': EUR 5,000 per local "
-        "authority that connects (France Relance)",
+        source="docs/calibration-sources.md §2 'FranceConnect cost and subsidy': EUR 5,000 "
+        "per local authority that connects (France Relance)",
         doc="flat bonus per adopted targeted block (times intensity)",
     )
     bonus_per_capita: float = param(
@@ -54,7 +54,7 @@ class RewardsPraiseParams(InstrumentParams):
         float("inf"),
         unit="EUR",
         bounds=(0.0, None),
-        source="CALIBRATION.md §2: EUR 935k paid to 165 French authorities",
+        source="docs/calibration-sources.md §2: EUR 935k paid to 165 French authorities",
         doc="money for bonuses over the instrument's life (inf: open-ended)",
     )
     praise_priority: float = param(
@@ -90,7 +90,7 @@ class RewardsPraise(Instrument[RewardsPraiseParams]):
     pressure equal to the bonus divided by the cell's gross integration cost (the
     bonus counts like a grant, but only on completion): flat bonuses weigh most for
     small municipalities.
-    Source: OECD 2009 (shared/seeds/000) para. 476; CALIBRATION.md §2 (FranceConnect).
+    Source: OECD 2009 ([OECD2009]) para. 476; docs/calibration-sources.md §2 (FranceConnect).
     """
 
     name = "rewards_praise"

@@ -1,9 +1,9 @@
 """Sanctions: transfers withheld from municipalities that miss a deadline (OECD 2009, Figure 1).
 
-OECD (2009, para. 476, "Sanctions and rewards"; shared/seeds/000) calls sanctions the
+OECD (2009, para. 476, "Sanctions and rewards"; [OECD2009]) calls sanctions the
 more formal follow-up of monitoring, "most incentives ... linked to economic
 performance such as budget-cuts", and notes that no OECD country relies on sanctions
-alone (MODEL.md pattern P7). In the model a sanction is a budget cut with a trigger:
+alone (docs/ODD.md §1, pattern P7). In the model a sanction is a budget cut with a trigger:
 from a deadline on, every quarter, the running level withholds part of its transfers
 to each targeted municipality for each targeted block it still lacks. The threat
 enters the adoption value as an expected loss; the cut itself is booked in the ledger
@@ -51,7 +51,8 @@ class SanctionsParams(InstrumentParams):
         unit="EUR/inhabitant/year",
         bounds=(0.0, 100.0),
         source="assumption: about 1.5% of the municipal ICT budget of EUR 60-90 per "
-        "inhabitant (CALIBRATION.md §4), a tenth of the free envelope, per missing block",
+        "inhabitant (docs/calibration-sources.md §4), a tenth of the free envelope, per "
+        "missing block",
         doc="transfer withheld per inhabitant and year for each missing block (times intensity)",
     )
     max_pressure: float = param(
@@ -100,8 +101,8 @@ class Sanctions(Instrument[SanctionsParams]):
     cells) negative experiences with ``run_by``: sanctions feel unfair when the
     obligation is unfunded. Co-funding is read from the offers of the quarter just
     ended, so the result does not depend on the order of the instruments.
-    Source: OECD 2009 (shared/seeds/000) para. 476; numbers are assumptions scaled to
-    CALIBRATION.md §4 (municipal ICT budgets).
+    Source: OECD 2009 ([OECD2009]) para. 476; numbers are assumptions scaled to
+    docs/calibration-sources.md §4 (municipal ICT budgets).
     """
 
     name = "sanctions"

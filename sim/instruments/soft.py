@@ -1,6 +1,6 @@
 """The voluntary end of the ranking: soft measures and informal co-ordination.
 
-OECD (2009, Figure 1 and paras. 471, 477; shared/seeds/000) finds that most countries
+OECD (2009, Figure 1 and paras. 471, 477; [OECD2009]) finds that most countries
 enforce e-government co-operation with soft measures ("arguing positively about
 benefits", quick wins) and that operational staff co-operate through informal
 channels (Belgium's "grey zone"). Neither tool obliges, pressures or pays anyone:
@@ -79,8 +79,8 @@ class InformalCoordinationParams(InstrumentParams):
         0.2,
         unit="events/quarter",
         bounds=(0.0, 5.0),
-        source="assumption: more than a task force's 0.15 (MODEL.md §7: 'faster trust building'); "
-        "OECD 2009 para. 471 (Belgian 'grey zone')",
+        source="assumption: more than a task force's 0.15 (docs/ODD.md §8: 'faster trust "
+        "building'); OECD 2009 para. 471 (Belgian 'grey zone')",
         doc="trust experience of each participant per quarter of informal contact",
     )
 

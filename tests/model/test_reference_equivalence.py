@@ -1,6 +1,6 @@
 """The vectorised municipal decision equals the slow per-agent reference rule.
 
-MODEL.md §3 and ARCHITECTURE.md (Performance design): the decision kernel runs on
+docs/ODD.md §3 and docs/architecture.md, Performance design: the decision kernel runs on
 arrays over all municipalities, but must behave as the per-agent rule does. Three
 checks, from the strictest to the broadest:
 
