@@ -24,6 +24,12 @@ def build(impl: str, n: int, seed: int, quarters: int):
         else CountryParams(name="synthetic", n_municipalities=n, n_regions=20)
     )
     params = ModelParams(country=country, time=TimeParams(n_quarters=quarters))
+    # A benchmark process exists to run models: tune the allocator as the CLI does
+    # (the model itself never changes process-wide state).
+    from sim.model.blocks import load_catalogue
+    from sim.model.memory import tune_for
+
+    tune_for(n * len(load_catalogue()))
     if impl == "naive":
         from benchmarks.naive import NaiveModel
 

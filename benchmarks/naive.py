@@ -155,7 +155,7 @@ class NaiveModel(mesa.Model):
 
     # -- the quarter ---------------------------------------------------------------------
     def step(self) -> None:
-        """One quarter, the stages of MODEL.md §3 in the production order."""
+        """One quarter, the stages of docs/ODD.md §3 in the production order."""
         sh, muns = self.shell, self.agents_by_type[NaiveMunicipality]
         sh.quarter = self.quarter
         sh.effects = Effects(sh.state.n, len(self.catalogue), sh.rstate.n)

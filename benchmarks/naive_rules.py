@@ -80,7 +80,7 @@ def bass_step(takeup: float, ceiling: float, active: bool, cp) -> float:
 
 
 def standard_value(mun, b: int, c: dict) -> tuple[float, float]:
-    """(value index, net cost) of starting the standard block b (MODEL.md §6)."""
+    """(value index, net cost) of starting the standard block b (docs/ODD.md §7.5)."""
     dp, blk = c["dp"], c["blocks"][b]
     trust = mun.trust_central if blk["central_owned"] else mun.trust_region
     cred = 1.0 - dp.credibility_weight * (1.0 - 0.5 * (trust + c["credibility"]))

@@ -26,6 +26,8 @@ from collections import defaultdict
 from pathlib import Path
 
 from sim.model import metrics
+from sim.model.blocks import load_catalogue
+from sim.model.memory import tune_for
 from sim.model.metrics import QuarterCollector
 from sim.model.model import EGovModel, Stage
 from sim.model.params import CountryParams, ModelParams
@@ -95,6 +97,8 @@ def main() -> None:
     if args.municipalities:
         country = CountryParams(name="synthetic", n_municipalities=args.municipalities)
         params = ModelParams(country=country)
+    # A benchmark process exists to run models: tune the allocator as the CLI does.
+    tune_for(params.country.n_municipalities * len(load_catalogue()) if args.municipalities else 0)
     EGovModel(params, rng=0).run(4)  # compile and warm up
     times = stage_times(params, args.runs)
     medians = {key: statistics.median(v) for key, v in times.items()}

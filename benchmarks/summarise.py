@@ -137,12 +137,10 @@ def targets(records: list[dict], singles: dict, batches: dict) -> list[str]:
 
 
 def plot(singles: dict, path: Path) -> None:
-    import matplotlib
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig = Figure(figsize=(6.4, 4.4))
+    ax = fig.subplots()
     for impl, marker in (("naive", "s"), ("production", "o")):
         recs = sorted((n, r) for (i, n), r in singles.items() if i == impl)
         if not recs:
@@ -165,7 +163,6 @@ def plot(singles: dict, path: Path) -> None:
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def provenance(singles: dict) -> str:

@@ -10,6 +10,7 @@ without a traceback: they are the user's to fix, not bugs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -113,9 +114,23 @@ def _is_input_error(exc: BaseException) -> bool:
     )
 
 
+def _process_setup() -> None:
+    """What only a command-line process may change: it owns its process.
+
+    Figures render without a display (any pyplot a dependency imports picks Agg, and
+    spawned workers inherit it), and large models get the allocator tuning
+    (:mod:`sim.experiments.allocator`). Library code does neither.
+    """
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    from sim.experiments import allocator
+
+    allocator.enable()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``egov-sim`` and ``python -m sim``; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    _process_setup()
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = argv

@@ -28,6 +28,11 @@ ordering by decreasing formality is the backbone: rank 1 is the most formal. Ins
 act on the model only through the quarter's `Effects` (pressure, grants, cost cuts,
 support, belief and priority pushes, trust experiences, standards), so any stack of them
 composes through the mechanisms. `egov-sim instruments` prints the same list.
+
+Sources are cited as in [ODD.md](ODD.md): reference keys such as [OECD2009] and
+[JoinedUp] are listed in ODD.md §12, `docs/calibration-sources.md §n` and `T1`–`T3` are
+sections and series of [calibration-sources.md](calibration-sources.md), and
+`docs/ODD.md §n` is a section of the model description.
 """
 
 

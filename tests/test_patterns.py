@@ -1,4 +1,4 @@
-"""Pattern-oriented tests (MODEL.md §1): the model reproduces P1 and P2.
+"""Pattern-oriented tests (docs/ODD.md §1): the model reproduces P1 and P2.
 
 Statistical: medians over replicates, with tolerances wide enough to be stable
 across seeds. The slower, larger-sample versions are marked ``slow``.

@@ -1,4 +1,4 @@
-"""Composition patterns of the toolbox (MODEL.md P4, P5, P7) on the shipped scenarios.
+"""Composition patterns of the toolbox (docs/ODD.md §1, P4, P5, P7) on the shipped scenarios.
 
 Paired replicates (common random numbers) of the scenario files as shipped, so the
 test checks what users run. Statistical, hence ``slow``.

@@ -10,27 +10,25 @@ half-written figure under its final name.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from sim.analysis.plots import DPI  # noqa: E402
-from sim.experiments.outputs import write_atomic  # noqa: E402
+from sim.analysis.plots import DPI
+from sim.experiments.outputs import write_atomic
 
 SALT = "egov-sim"
 
 
 def save_figure(fig: Figure, stem: str | Path) -> list[Path]:
-    """Write ``<stem>.png`` (150 dpi) and ``<stem>.svg``, then close the figure.
+    """Write ``<stem>.png`` (150 dpi) and ``<stem>.svg``; pyplot figures are closed.
 
     Args:
-        fig: The figure; it is closed even if writing fails, so a long report does
-            not accumulate open figures.
+        fig: The figure. One made with ``pyplot`` is closed even if writing fails, so
+            a long report does not accumulate open figures; the module's own figures
+            are plain ``Figure`` objects, freed when the last reference goes.
         stem: Output path without suffix; its folder is created. The suffixes are
             appended, not substituted, so a stem such as ``fig.v2`` keeps its dot.
 
@@ -49,5 +47,16 @@ def save_figure(fig: Figure, stem: str | Path) -> list[Path]:
         with matplotlib.rc_context({"svg.hashsalt": SALT}):
             write_atomic(svg, lambda tmp: fig.savefig(tmp, format="svg", metadata={"Date": None}))
     finally:
-        plt.close(fig)
+        _forget(fig)
     return [png, svg]
+
+
+def _forget(fig: Figure) -> None:
+    """Close a figure that ``pyplot`` tracks (one a caller made with it).
+
+    The figures of :mod:`sim.analysis` are plain ``Figure`` objects that pyplot never
+    sees, so this imports nothing: pyplot is only asked if the caller already loaded it.
+    """
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close(fig)

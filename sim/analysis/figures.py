@@ -13,16 +13,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import matplotlib
+import numpy as np
+import pandas as pd
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from cycler import cycler  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-from sim.analysis.plots import DPI, PANELS  # noqa: E402
+from sim.analysis.plots import DPI, PANELS
 
 MAX_POINTS = 500
 TICK_SIZE = 9
@@ -38,7 +35,7 @@ STYLE: dict[str, Any] = {
     "figure.titlesize": 12,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": cycler(color=plt.get_cmap("tab10").colors),
+    "axes.prop_cycle": cycler(color=matplotlib.colormaps["tab10"].colors),
 }
 
 
@@ -73,19 +70,20 @@ def _styled(build: Callable[..., Figure]) -> Callable[..., Figure]:
 
     @functools.wraps(build)
     def wrapper(*args: Any, **kwargs: Any) -> Figure:
-        with plt.rc_context(STYLE):
+        with matplotlib.rc_context(STYLE):
             return build(*args, **kwargs)
 
     return wrapper
 
 
-def _grid(n: int, width: float = 5.0, height: float = 3.6) -> tuple[Figure, list[plt.Axes]]:
+def _grid(n: int, width: float = 5.0, height: float = 3.6) -> tuple[Figure, list[Axes]]:
     """``n`` visible panels in 1, 2 (up to 4 panels) or 3 columns; the rest hidden."""
     if n < 1:
         raise ValueError("nothing to draw: no metrics or outputs were given")
     ncols = 1 if n == 1 else 2 if n <= 4 else 3
     nrows = -(-n // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, height * nrows), squeeze=False)
+    fig = Figure(figsize=(width * ncols, height * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     flat = list(axes.flat)
     for ax in flat[n:]:
         ax.set_visible(False)
@@ -130,7 +128,7 @@ def bands_figure(summary: pd.DataFrame, metrics: Sequence[str], title: str | Non
     return fig
 
 
-def _bands_panel(ax: plt.Axes, summary: pd.DataFrame, metric: str, scenarios: list) -> None:
+def _bands_panel(ax: Axes, summary: pd.DataFrame, metric: str, scenarios: list) -> None:
     """One metric: per scenario a p10–p90 band, median, and (if present) mean with CI."""
     for i, scenario in enumerate(scenarios):
         g = summary[summary["scenario"] == scenario].sort_values("quarter")
@@ -185,7 +183,7 @@ def forest_figure(
     return fig
 
 
-def _forest_panel(ax: plt.Axes, rows: pd.DataFrame, scenarios: list) -> None:
+def _forest_panel(ax: Axes, rows: pd.DataFrame, scenarios: list) -> None:
     """One point and CI whisker per scenario (top to bottom in scenario order)."""
     y = np.arange(len(scenarios))[::-1]
     x = rows["mean_diff"].to_numpy(dtype=float)
@@ -232,7 +230,7 @@ def distributions_figure(finals: pd.DataFrame, metrics: Sequence[str]) -> Figure
 
 
 def _distribution_panel(
-    ax: plt.Axes, finals: pd.DataFrame, metric: str, scenarios: list, rng: np.random.Generator
+    ax: Axes, finals: pd.DataFrame, metric: str, scenarios: list, rng: np.random.Generator
 ) -> None:
     """Box (all runs) plus a jittered sample of at most :data:`MAX_POINTS` runs."""
     data, missing = [], 0
@@ -294,7 +292,7 @@ def sensitivity_figure(table: pd.DataFrame) -> Figure:
     return fig
 
 
-def _morris_panel(ax: plt.Axes, g: pd.DataFrame) -> None:
+def _morris_panel(ax: Axes, g: pd.DataFrame) -> None:
     """μ* bars with their bootstrap CI, largest on top."""
     y = np.arange(len(g))
     ax.barh(y, g["mu_star"], xerr=g["mu_star_conf"], color="C0", capsize=3, label="μ*")
@@ -302,7 +300,7 @@ def _morris_panel(ax: plt.Axes, g: pd.DataFrame) -> None:
     ax.set_xlabel("μ* (mean |elementary effect| per unit range)")
 
 
-def _sobol_panel(ax: plt.Axes, g: pd.DataFrame) -> None:
+def _sobol_panel(ax: Axes, g: pd.DataFrame) -> None:
     """S1 and ST bars side by side per factor: ST − S1 is the share due to interactions."""
     y = np.arange(len(g))
     ax.barh(y - 0.2, g["S1"], 0.4, xerr=g["S1_conf"], color="C0", capsize=3, label="S1")
@@ -349,12 +347,10 @@ def map_figure(
     # Panel width follows the country's shape, so the figure has no empty margins.
     spans = np.ptp(country.lon) + 0.4, (np.ptp(country.lat) + 0.4) * aspect
     width = float(np.clip(3.2 * spans[0] / spans[1], 2.2, 6.0))
-    fig, axes = plt.subplots(
-        1, len(panels), figsize=(max(width * len(panels) + 1.3, 6.0), 4.0), squeeze=False,
-        sharey=True, layout="constrained",
-    )  # fmt: skip
+    fig = Figure(figsize=(max(width * len(panels) + 1.3, 6.0), 4.0), layout="constrained")
+    axes = fig.subplots(1, len(panels), squeeze=False, sharey=True)
     size = 6 + 120 * np.sqrt(country.population / country.population.max())
-    cmap = plt.get_cmap("viridis").with_extremes(bad="0.8")
+    cmap = matplotlib.colormaps["viridis"].with_extremes(bad="0.8")
     for k, (ax, (name, v)) in enumerate(zip(axes.flat, panels.items(), strict=True)):
         points = ax.scatter(country.lon, country.lat, c=np.asarray(v, dtype=float), s=size,
                             cmap=cmap, vmin=0, vmax=1, edgecolors="0.3", linewidths=0.3,

@@ -96,22 +96,6 @@ def summarise(
     return out
 
 
-def summarise_metric(
-    runs: pd.DataFrame, metric: str, by: Sequence[str] = ("scenario",)
-) -> pd.DataFrame:
-    """:func:`summarise` of one metric, for reading a large store a metric at a time.
-
-    Raises:
-        ValueError: ``metric`` is not a column of ``runs`` (the message lists those that are).
-    """
-    if metric not in runs.columns:
-        allowed = metric_columns(runs, exclude=(*ID_COLUMNS, "point", "run_key"))
-        raise ValueError(
-            f"metric {metric!r} is not a column of the runs; expected one of {allowed}"
-        )
-    return summarise(runs, by=by, metrics=[metric])
-
-
 def _block_stats(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """(groups, 6) statistics of contiguous blocks, vectorised over blocks of equal size.
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+import pandas as pd
 from tqdm.auto import tqdm
 
 from sim.experiments.executors import default_workers, open_executor, worker_count
@@ -154,3 +155,32 @@ def collect(
     with open_executor(kind, n) as ex:
         execute(specs, ex, keep, workers=n, municipal=municipal, progress=progress)
     return [results[i] for i in sorted(results)]
+
+
+def run_batch(
+    specs: Sequence[RunSpec],
+    workers: int | None = None,
+    progress: bool = True,
+    executor: str = "process",
+) -> pd.DataFrame:
+    """Run every spec in memory and return one quarterly table, in spec order.
+
+    A convenience for notebooks and small studies (it lives here, beside the engine it
+    drives, so the worker side never imports the engine): nothing is written, so nothing
+    resumes; use :func:`sim.experiments.experiment.run_experiment` (``egov-sim
+    compare``) for batches worth keeping. Results are identical whatever
+    ``workers`` and ``executor`` are.
+
+    Raises:
+        RuntimeError: If any run failed (message names the first failures).
+    """
+    chunks = collect(specs, executor=executor, workers=workers, progress=progress)
+    status = pd.concat([c.status for c in chunks], ignore_index=True)
+    failed = status[status["status"] == "failed"]
+    if len(failed):
+        first = "; ".join(
+            f"{r.scenario} point {r.point} replicate {r.replicate}: {r.error}"
+            for r in failed.head(3).itertuples()
+        )
+        raise RuntimeError(f"{len(failed)} of {len(specs)} runs failed: {first}")
+    return pd.concat([c.runs for c in chunks if c.runs is not None], ignore_index=True)

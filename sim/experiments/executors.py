@@ -4,7 +4,7 @@ The batch engine only calls ``submit`` and waits on the returned futures, so any
 with the standard ``Executor`` interface works: a user can pass their own (an MPI pool,
 a ``dask-jobqueue`` cluster's client executor) to :func:`sim.experiments.engine.execute`.
 
-Choices that matter (TOOLCHAIN.md):
+Choices that matter (docs/architecture.md, toolchain facts):
 
 - Process pools start workers with ``spawn``, never ``fork``: numpy already runs threads
   and forked children can deadlock; spawn also works from notebooks because the task
@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
+
+from sim.experiments import allocator
 
 KINDS = ("serial", "process", "dask")
 LOCALHOST = "127.0.0.1"
@@ -99,7 +101,8 @@ def open_executor(
             yield ex
     elif kind == "process":
         ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
+        # Workers exist only to run models: they opt in to allocator tuning.
+        pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=allocator.enable)
         try:
             yield pool
         finally:

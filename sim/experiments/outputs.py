@@ -1,9 +1,9 @@
 """Atomic file writes (and strict JSON) for everything that lands in a results folder.
 
-Every file is written to a dot-prefixed temporary name in the same folder, flushed
-to disk and renamed over the final name (TOOLCHAIN.md, Parquet results). A reader
-therefore sees either the previous complete file or the new complete file, never a
-half-written one, even if the writer is killed; and the dot prefix keeps
+Every file is written to a dot-prefixed temporary name in the same folder, flushed to
+disk and renamed over the final name (docs/architecture.md, toolchain facts: Parquet
+results). A reader therefore sees either the previous complete file or the new complete
+file, never a half-written one, even if the writer is killed; and the dot prefix keeps
 ``pyarrow.dataset`` from picking up temporaries when it reads the folder.
 """
 

@@ -3,7 +3,7 @@
 Everything here runs inside worker processes (or in this process for the serial
 executor), so it is top-level and picklable, and it returns plain tables: the parent
 writes them. A worker task is a *chunk* of runs, because runs of a few milliseconds
-would be swamped by inter-process traffic (TOOLCHAIN.md).
+would be swamped by inter-process traffic (docs/architecture.md, toolchain facts).
 
 A run that raises is caught, recorded with its error and traceback, and the chunk
 goes on: one bad parameter combination in a 10,000-run sweep must not cost the other
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from sim.experiments.allocator import tune_for_model
 from sim.experiments.specs import RunSpec, canonical_json, make_specs
 from sim.model.metrics import metric_names
 from sim.model.model import EGovModel
@@ -30,7 +31,7 @@ from sim.model.state import ADOPTED
 if TYPE_CHECKING:
     from sim.experiments.scenario import Scenario
 
-__all__ = ["RunSpec", "make_specs", "run_one", "run_chunk", "run_batch", "run_summaries"]
+__all__ = ["RunSpec", "make_specs", "run_one", "run_chunk", "run_summaries"]
 
 RUN_ID_COLUMNS = ("run_key", "scenario", "point", "replicate", "seed", "seed_key")
 ID_COLUMNS = (*RUN_ID_COLUMNS, "quarter")
@@ -131,6 +132,7 @@ def run_one(spec: RunSpec, municipal: bool = False) -> RunOutput:
     """
     sc = scenario_for(spec)
     model = EGovModel(sc.params, sc.catalogue, sc.build_instruments(), rng=spec.fresh_seed())
+    tune_for_model(model)  # only where an entry point opted in (CLI, pool workers)
     model.run()
     names = metric_names(sc.catalogue)
     data = {name: np.asarray(model.datacollector.model_vars[name], dtype=float) for name in names}
@@ -245,36 +247,6 @@ def _status_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return out.astype(
         {**dict.fromkeys(text, "str"), "point": "int64", "replicate": "int64", "seed": "int64"}
     )
-
-
-def run_batch(
-    specs: Sequence[RunSpec],
-    workers: int | None = None,
-    progress: bool = True,
-    executor: str = "process",
-) -> pd.DataFrame:
-    """Run every spec in memory and return one quarterly table, in spec order.
-
-    A convenience for notebooks and small studies: nothing is written, so nothing
-    resumes; use :func:`sim.experiments.experiment.run_experiment` (``egov-sim
-    compare``) for batches worth keeping. Results are identical whatever
-    ``workers`` and ``executor`` are.
-
-    Raises:
-        RuntimeError: If any run failed (message names the first failures).
-    """
-    from sim.experiments.engine import collect
-
-    chunks = collect(specs, executor=executor, workers=workers, progress=progress)
-    status = pd.concat([c.status for c in chunks], ignore_index=True)
-    failed = status[status["status"] == "failed"]
-    if len(failed):
-        first = "; ".join(
-            f"{r.scenario} point {r.point} replicate {r.replicate}: {r.error}"
-            for r in failed.head(3).itertuples()
-        )
-        raise RuntimeError(f"{len(failed)} of {len(specs)} runs failed: {first}")
-    return pd.concat([c.runs for c in chunks if c.runs is not None], ignore_index=True)
 
 
 def run_summaries(runs: pd.DataFrame) -> pd.DataFrame:

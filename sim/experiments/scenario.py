@@ -1,7 +1,7 @@
 """Scenario files → a frozen, validated :class:`Scenario`, with ``--set`` overrides.
 
 A scenario is a country preset, parameter overrides, catalogue changes and a list of
-instruments (MODEL.md §7). Loading is strict: every unknown table, key, value, block,
+instruments (docs/ODD.md §8). Loading is strict: every unknown table, key, value, block,
 level or region is an error naming the file, the key path, the value and what is
 allowed, because a typo that silently fell back to a default would distort every run
 of a batch without any visible symptom.

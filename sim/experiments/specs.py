@@ -1,9 +1,9 @@
 """Run specifications: which scenario, design point and replicate, with which seed.
 
-Seeds follow ARCHITECTURE.md (Batches): one root ``SeedSequence`` per experiment and
-one child per replicate, the *same* child for replicate ``r`` in every scenario and
-every design point (common random numbers), so differences between scenarios or
-points are paired and need far fewer replicates to show.
+Seeds follow docs/architecture.md (Batches and scale-out): one root ``SeedSequence`` per
+experiment and one child per replicate, the *same* child for replicate ``r`` in every
+scenario and every design point (common random numbers), so differences between
+scenarios or points are paired and need far fewer replicates to show.
 
 Every run also has a **run key**: a short hash of what determines its output (the
 scenario's validated content, the design point's values, the replicate and its seed).

@@ -9,7 +9,7 @@ Layout of ``results/<name>/``::
     status/part-000001.parquet     one row per attempted run: ok or failed, error, seconds
 
 Each finished chunk becomes one part in every table, written atomically (dot-prefixed
-temporary, fsync, rename; TOOLCHAIN.md). The ``status`` part is written **last** and
+temporary, fsync, rename; docs/architecture.md). The ``status`` part is written **last** and
 is the chunk's commit mark: a data part without its status part (the writer was
 killed between two renames) is an orphan and is deleted when the folder is opened
 again, then its runs are simply redone. So re-running the same command after a kill

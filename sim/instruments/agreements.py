@@ -1,6 +1,6 @@
 """Negotiated and institutional co-ordination: agreements, task forces, a common vision.
 
-OECD (2009, Figure 1 and paras. 472-478; shared/seeds/000) places these tools between
+OECD (2009, Figure 1 and paras. 472-478; [OECD2009]) places these tools between
 legislation and the voluntary end of the ranking: they bind the levels politically or
 organisationally rather than legally. In the model they act only through the
 quarter's Effects: a commitment pressure and a cost split (agreement), implementation
@@ -45,11 +45,11 @@ def participating_regions(target: Target, model: EGovModel) -> np.ndarray:
     return np.bincount(model.state.region[in_filter], minlength=n)[:n] > 0
 
 
-class Participation(Instrument):
+class Participation[P: InstrumentParams](Instrument[P]):
     """Base for tools whose participants gain trust in the level running them.
 
     Taking part in negotiations, joint bodies or informal contacts is a repeated
-    positive experience with the other level (MODEL.md §6 Trust: "participation in
+    positive experience with the other level (docs/ODD.md §7.8: "participation in
     agreements and task forces, informal contacts"). Events are in the trust kernel's
     units (``trust.gain_rate`` per event, losses faster).
     """
@@ -81,8 +81,8 @@ class CooperationAgreementParams(InstrumentParams):
         4,
         unit="quarters",
         bounds=(0, 40),
-        source="assumption: one year; CALIBRATION.md §5 'Governance delay' (OZG scope and "
-        "order took about half of a 5-year period) is the upper reference",
+        source="assumption: one year; docs/calibration-sources.md §5 'Governance delay' "
+        "(OZG scope and order took about half of a 5-year period) is the upper reference",
         doc="quarters of negotiation after start before the agreement is signed",
     )
     participation_events: float = param(
@@ -103,29 +103,29 @@ class CooperationAgreementParams(InstrumentParams):
         0.3,
         unit="share",
         bounds=(0.0, 1.0),
-        source="assumption; CALIBRATION.md §2 'Local digital fund' co-finance 0.5-0.75 "
-        "as the upper reference of a grant programme",
+        source="assumption; docs/calibration-sources.md §2 'Local digital fund' co-finance "
+        "0.5-0.75 as the upper reference of a grant programme",
         doc="share of integration cost paid by run_by after signature (times intensity)",
     )
     budget: float = param(
         float("inf"),
         unit="EUR",
         bounds=(0.0, None),
-        source="CALIBRATION.md §2 'OZG money' for the scale of a negotiated programme",
+        source="docs/calibration-sources.md §2 'OZG money' for the scale of a negotiated programme",
         doc="pool for the cost split over the agreement's life (inf: open-ended)",
     )
     commitment_events: float = param(
         0.1,
         unit="events/quarter",
         bounds=(0.0, 5.0),
-        source="assumption: half the negotiation experience; CALIBRATION.md §5 'Municipal "
-        "buy-in to joint strategy' (co-owned strategy, strong support)",
+        source="assumption: half the negotiation experience; docs/calibration-sources.md §5 "
+        "'Municipal buy-in to joint strategy' (co-owned strategy, strong support)",
         doc="trust experience of each participant per quarter once signed",
     )
 
 
 @register
-class CooperationAgreement(Participation):
+class CooperationAgreement(Participation[CooperationAgreementParams]):
     """OECD (2009) "Co-operation agreements / contracts" (Figure 1; para. 473).
 
     Political agreements between levels that define areas of co-operation, budgetary
@@ -136,7 +136,7 @@ class CooperationAgreement(Participation):
     obligation (so failures cost no mandate trust), ``run_by`` pays ``central_share``
     of the integration cost from a finite or open pool (a grant offer, so it enters
     value and budget as co-funding does), and participants keep a smaller trust
-    experience per quarter ("raises trust and commitment", MODEL.md §7).
+    experience per quarter ("raises trust and commitment", docs/ODD.md §8).
     """
 
     name = "cooperation_agreement"
@@ -147,18 +147,18 @@ class CooperationAgreement(Participation):
     def initialize(self, model: EGovModel) -> None:
         """Resolve targets and open the pool that pays the cost split."""
         super().initialize(model)
-        p: CooperationAgreementParams = self.p  # type: ignore[assignment]
+        p = self.p
         self.pool = GrantPool(payer=p.run_by, remaining=p.budget, label=self.name)
 
     @property
     def signed_at(self) -> int:
         """First quarter in which the agreement binds."""
-        p: CooperationAgreementParams = self.p  # type: ignore[assignment]
+        p = self.p
         return p.start + p.negotiation_quarters
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Negotiate, or, once signed, commit, co-fund and keep building trust."""
-        p: CooperationAgreementParams = self.p  # type: ignore[assignment]
+        p = self.p
         if model.quarter < self.signed_at:
             self.participate(effects, p.participation_events * p.intensity)
             return
@@ -199,7 +199,7 @@ class JointTaskForceParams(InstrumentParams):
 
 
 @register
-class JointTaskForce(Participation):
+class JointTaskForce(Participation[JointTaskForceParams]):
     """OECD (2009) "Joint management / taskforces" (Figure 1; para. 478).
 
     A joint body staffed by the running level that works with municipalities on their
@@ -218,7 +218,7 @@ class JointTaskForce(Participation):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Support targeted implementations and build participants' trust."""
-        p: JointTaskForceParams = self.p  # type: ignore[assignment]
+        p = self.p
         if self.targets_municipal:
             effects.support[self.target_cells] += p.support * p.intensity
         self.participate(effects, p.trust_events * p.intensity)
@@ -245,7 +245,7 @@ class CommonVisionParams(InstrumentParams):
 
 
 @register
-class CommonVision(Instrument):
+class CommonVision(Instrument[CommonVisionParams]):
     """OECD (2009) "Common visions and policies" (Figure 1; para. 468 "joint vision").
 
     A shared strategy that says why e-government matters to every level. Mechanism:
@@ -263,7 +263,7 @@ class CommonVision(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Push priority and beliefs of the targeted municipalities."""
-        p: CommonVisionParams = self.p  # type: ignore[assignment]
+        p = self.p
         if not self.targets_municipal:
             return
         assert self.municipal_mask is not None

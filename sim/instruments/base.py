@@ -4,9 +4,9 @@ Follows the Starsim intervention pattern: an instrument is declared by a frozen,
 validated parameter dataclass (start, end, targets, intensity, cost, who runs it),
 is *initialised* once against a built model (targets resolved to index arrays),
 *steps* every quarter while active by writing into the quarter's
-:class:`~sim.model.effects.Effects`, and is *finalised* at the end of a run. It
-never reaches into agents directly: the narrow Effects interface is what lets
-thirteen instruments compose without special cases.
+:class:`~sim.model.effects.Effects`. It never reaches into agents directly: the
+narrow Effects interface is what lets thirteen instruments compose without special
+cases.
 
 Formality ranks follow OECD (2009, Figure 1) in decreasing formality: 1 is
 legislation, 13 informal co-ordination.
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import numpy as np
 
@@ -58,7 +58,7 @@ class Target(Validated):
 
 @dataclass(frozen=True)
 class InstrumentParams(Validated):
-    """Settings every instrument has (MODEL.md §7)."""
+    """Settings every instrument has (docs/ODD.md §8)."""
 
     start: int = param(0, unit="quarter", bounds=(0, 400), doc="first active quarter")
     end: int = param(
@@ -88,10 +88,10 @@ def check_deadline(params: InstrumentParams, deadline: int) -> None:
         raise ParameterError("deadline", deadline, f"a quarter at or after start ({params.start})")
 
 
-REGISTRY: dict[str, type[Instrument]] = {}
+REGISTRY: dict[str, type[Instrument[Any]]] = {}
 
 
-def register(cls: type[Instrument]) -> type[Instrument]:
+def register[I: Instrument[Any]](cls: type[I]) -> type[I]:
     """Class decorator adding an instrument to the registry under ``cls.name``."""
     if cls.name in REGISTRY:
         raise ValueError(f"instrument {cls.name!r} registered twice")
@@ -99,7 +99,7 @@ def register(cls: type[Instrument]) -> type[Instrument]:
     return cls
 
 
-def instrument_class(name: str) -> type[Instrument]:
+def instrument_class(name: str) -> type[Instrument[Any]]:
     """Look an instrument type up by name, with an error listing what exists."""
     _load_builtin()
     try:
@@ -124,19 +124,24 @@ def _load_builtin() -> None:
             importlib.import_module(f"{package.__name__}.{info.name}")
 
 
-class Instrument:
+class Instrument[P: InstrumentParams]:
     """Base class: lifecycle, targets, activity window and cost booking.
 
-    Subclasses set the class attributes and implement :meth:`apply`.
+    Generic over its parameter dataclass ``P``: a subclass declares
+    ``class Legislation(Instrument[LegislationParams])`` and sets ``Params`` to the
+    same class, so ``self.p`` is typed as its own parameters. Subclasses set the
+    class attributes and implement :meth:`apply`.
     """
 
     name: ClassVar[str] = "instrument"
     formality_rank: ClassVar[int] = 13
     oecd_type: ClassVar[str] = ""
     Params: ClassVar[type[InstrumentParams]] = InstrumentParams
+    p: P
 
-    def __init__(self, params: InstrumentParams | None = None, **kwargs: Any):
-        self.p = params if params is not None else self.Params(**kwargs)
+    def __init__(self, params: P | None = None, **kwargs: Any):
+        # ``Params`` is ``P`` by the subclass's declaration (a ClassVar cannot name P).
+        self.p = params if params is not None else cast(P, self.Params(**kwargs))
         self.municipal_mask: np.ndarray | None = None
         self.block_mask: np.ndarray | None = None
         self.cost_booked = 0.0
@@ -164,9 +169,6 @@ class Instrument:
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """The mechanism: write pressure, grants, support or trust events into effects."""
         raise NotImplementedError
-
-    def finalize(self, model: EGovModel) -> None:
-        """Hook at the end of a run (default: nothing to settle)."""
 
     @property
     def target_cells(self) -> np.ndarray:

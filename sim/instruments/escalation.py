@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -75,7 +75,7 @@ class EscalationLadderParams(InstrumentParams):
 
 
 @register
-class EscalationLadder(Instrument):
+class EscalationLadder(Instrument[EscalationLadderParams]):
     """Start soft; climb the formality ladder when monitored targets are missed."""
 
     name = "escalation_ladder"
@@ -91,7 +91,7 @@ class EscalationLadder(Instrument):
 
     def expected(self, quarter: int) -> float:
         """Adoption share the policy expects of targeted cells at a review."""
-        p: EscalationLadderParams = self.p  # type: ignore[assignment]
+        p = self.p
         reviews = (quarter - p.start) // p.review_every
         return min(1.0, p.first_target + (reviews - 1) * p.target_step)
 
@@ -102,7 +102,7 @@ class EscalationLadder(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Review when due, climb or descend, then let every active rung act."""
-        p: EscalationLadderParams = self.p  # type: ignore[assignment]
+        p = self.p
         q = model.quarter
         if not self.rungs:
             self._switch_on(model, 0)
@@ -118,10 +118,11 @@ class EscalationLadder(Instrument):
                 rung.step(model, effects)
 
     def _switch_on(self, model: EGovModel, level: int) -> None:
-        p: EscalationLadderParams = self.p  # type: ignore[assignment]
+        p = self.p
         cls = instrument_class(p.rungs[level])
         q = model.quarter
-        settings = {"start": q, "end": max(p.end, q + 1), "target": p.target, "run_by": p.run_by}
+        settings: dict[str, Any] = {"start": q, "end": max(p.end, q + 1), "target": p.target}
+        settings["run_by"] = p.run_by
         names = {f.name for f in dataclasses.fields(cls.Params)}
         if "deadline" in names:
             settings["deadline"] = q + p.deadline_lead

@@ -33,14 +33,15 @@ class FinancialIncentiveParams(InstrumentParams):
         0.5,
         unit="share",
         bounds=(0.0, 1.0),
-        source="CALIBRATION.md §2: FR local digital fund co-finance 50% -> 75%",
+        source="docs/calibration-sources.md §2: FR local digital fund co-finance 50% -> 75%",
         doc="share of the integration cost paid by the grant (times intensity)",
     )
     budget: float = param(
         float("inf"),
         unit="EUR",
         bounds=(0.0, None),
-        source="CALIBRATION.md §2: OZG EUR 3-3.5 bn; FranceConnect EUR 5,000 per authority",
+        source="docs/calibration-sources.md §2: OZG EUR 3-3.5 bn; FranceConnect EUR 5,000 "
+        "per authority",
         doc="total grant pool over the instrument's life (inf: open-ended)",
     )
     until: int = param(
@@ -52,7 +53,7 @@ class FinancialIncentiveParams(InstrumentParams):
 
 
 @register
-class FinancialIncentive(Instrument):
+class FinancialIncentive(Instrument[FinancialIncentiveParams]):
     """Co-funding grants, optionally capped and tied to a target date."""
 
     name = "financial_incentive"
@@ -63,12 +64,12 @@ class FinancialIncentive(Instrument):
     def initialize(self, model: EGovModel) -> None:
         """Resolve targets and open the grant pool."""
         super().initialize(model)
-        p: FinancialIncentiveParams = self.p  # type: ignore[assignment]
+        p = self.p
         self.pool = GrantPool(payer=p.run_by, remaining=p.budget, label=self.name)
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Offer the co-funding share on targeted cells while the target date holds."""
-        p: FinancialIncentiveParams = self.p  # type: ignore[assignment]
+        p = self.p
         if model.quarter >= p.until or not self.targets_municipal:
             return
         share = self.target_cells * (p.share * p.intensity)

@@ -51,7 +51,7 @@ class LegislationParams(InstrumentParams):
 
 
 @register
-class Legislation(Instrument):
+class Legislation(Instrument[LegislationParams]):
     """Mandate with deadline."""
 
     name = "legislation"
@@ -61,14 +61,14 @@ class Legislation(Instrument):
 
     def ramp(self, quarter: int) -> float:
         """Share of peak pressure felt this quarter (announcement → deadline)."""
-        p: LegislationParams = self.p  # type: ignore[assignment]
+        p = self.p
         to_go = p.deadline - quarter
         rise = 1.0 - to_go / p.lead
         return float(np.clip(max(rise, p.announcement_pressure), 0.0, 1.0))
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Add deadline pressure and record the obligation on targeted cells."""
-        p: LegislationParams = self.p  # type: ignore[assignment]
+        p = self.p
         level = p.intensity * p.pressure * self.ramp(model.quarter)
         if self.targets_municipal:
             cells = self.target_cells
@@ -82,7 +82,7 @@ class Legislation(Instrument):
 
     def compliance(self, model: EGovModel) -> float:
         """Share of targeted municipal cells adopted (NaN before the deadline)."""
-        p: LegislationParams = self.p  # type: ignore[assignment]
+        p = self.p
         if model.quarter < p.deadline or not self.targets_municipal:
             return float("nan")
         cells = self.target_cells

@@ -1,6 +1,6 @@
 """Monitoring, evaluation and benchmarking: published rankings (OECD 2009, Figure 1).
 
-OECD (2009, para. 476, "Monitoring" and "Sanctions and rewards"; shared/seeds/000):
+OECD (2009, para. 476, "Monitoring" and "Sanctions and rewards"; [OECD2009]):
 "monitoring through the use of indicators is a powerful leveraging tool for keeping
 progress on track", and it works when followed up by "softer forms such as 'naming
 and shaming/praising'". In the model the running level publishes, every ``period``
@@ -34,7 +34,7 @@ class MonitoringBenchmarkingParams(InstrumentParams):
         unit="quarters",
         bounds=(1, 40),
         source="assumption: a yearly benchmark (e.g. the EU eGovernment Benchmark, "
-        "MODEL.md 'Published figures')",
+        "docs/calibration-sources.md §8)",
         doc="quarters between published rankings (the first at start)",
     )
     laggard_share: float = param(
@@ -86,7 +86,7 @@ class Ranking:
 
 
 @register
-class MonitoringBenchmarking(Instrument):
+class MonitoringBenchmarking(Instrument[MonitoringBenchmarkingParams]):
     """OECD (2009) "Monitoring, evaluation, benchmarking" (Figure 1; para. 476).
 
     Mechanism: at ``start`` and every ``period`` quarters after, the running level
@@ -102,7 +102,7 @@ class MonitoringBenchmarking(Instrument):
     nationwide); every targeted municipality's belief moves ``evaluation_weight`` ×
     intensity of the way towards it (beliefs can only be pushed up through Effects,
     so beliefs above the evidence are left alone). Source: OECD 2009
-    (shared/seeds/000) para. 476; all numbers are assumptions.
+    ([OECD2009]) para. 476; all numbers are assumptions.
     """
 
     name = "monitoring_benchmarking"
@@ -118,12 +118,12 @@ class MonitoringBenchmarking(Instrument):
 
     def publishes(self, quarter: int) -> bool:
         """Whether a ranking is published this quarter."""
-        p: MonitoringBenchmarkingParams = self.p  # type: ignore[assignment]
+        p = self.p
         return (quarter - p.start) % p.period == 0
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Publish when due; keep the pressure on the last ranking's laggards."""
-        p: MonitoringBenchmarkingParams = self.p  # type: ignore[assignment]
+        p = self.p
         tie_break = model.streams.instruments.random(model.state.n)  # drawn every quarter
         if not self.targets_municipal:
             return
@@ -139,7 +139,7 @@ class MonitoringBenchmarking(Instrument):
 
     def rank(self, model: EGovModel, tie_break: np.ndarray) -> Ranking:
         """Score targeted municipalities and mark the bottom and top of the table."""
-        p: MonitoringBenchmarkingParams = self.p  # type: ignore[assignment]
+        p = self.p
         assert self.municipal_mask is not None and self.block_mask is not None
         n = model.state.n
         score = np.full(n, np.nan)
@@ -160,7 +160,7 @@ class MonitoringBenchmarking(Instrument):
 
     def publish(self, model: EGovModel, effects: Effects, ranking: Ranking) -> None:
         """Name and shame, praise, and publish the evaluation of realised benefits."""
-        p: MonitoringBenchmarkingParams = self.p  # type: ignore[assignment]
+        p = self.p
         neg = effects.trust_central_neg if p.run_by == "central" else effects.trust_region_neg
         neg[ranking.laggards] += p.shame_events * p.intensity
         effects.priority_push[ranking.leaders] += p.praise_priority * p.intensity

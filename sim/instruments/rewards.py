@@ -1,6 +1,6 @@
 """Rewards and praise: a bonus and public recognition for adopters (OECD 2009, Figure 1).
 
-OECD (2009, para. 476, "Sanctions and rewards"; shared/seeds/000): monitoring works
+OECD (2009, para. 476, "Sanctions and rewards"; [OECD2009]): monitoring works
 when followed up by mechanisms acting on its results, from judicial sanctions to
 "naming and shaming/praising"; "most OECD countries have a 'reward' structure". In
 the model a reward is paid after the fact: a bonus transfer when a targeted block is
@@ -33,8 +33,8 @@ class RewardsPraiseParams(InstrumentParams):
         5000.0,
         unit="EUR/adoption",
         bounds=(0.0, 1e8),
-        source="CALIBRATION.md §2 'FranceConnect cost and subsidy': EUR 5,000 per local "
-        "authority that connects (France Relance)",
+        source="docs/calibration-sources.md §2 'FranceConnect cost and subsidy': EUR 5,000 "
+        "per local authority that connects (France Relance)",
         doc="flat bonus per adopted targeted block (times intensity)",
     )
     bonus_per_capita: float = param(
@@ -54,7 +54,7 @@ class RewardsPraiseParams(InstrumentParams):
         float("inf"),
         unit="EUR",
         bounds=(0.0, None),
-        source="CALIBRATION.md §2: EUR 935k paid to 165 French authorities",
+        source="docs/calibration-sources.md §2: EUR 935k paid to 165 French authorities",
         doc="money for bonuses over the instrument's life (inf: open-ended)",
     )
     praise_priority: float = param(
@@ -74,7 +74,7 @@ class RewardsPraiseParams(InstrumentParams):
 
 
 @register
-class RewardsPraise(Instrument):
+class RewardsPraise(Instrument[RewardsPraiseParams]):
     """OECD (2009) "Rewards and praise" (Figure 1; para. 476 "Sanctions and rewards").
 
     Mechanism: every quarter the instrument looks at targeted cells adopted since the
@@ -90,7 +90,7 @@ class RewardsPraise(Instrument):
     pressure equal to the bonus divided by the cell's gross integration cost (the
     bonus counts like a grant, but only on completion): flat bonuses weigh most for
     small municipalities.
-    Source: OECD 2009 (shared/seeds/000) para. 476; CALIBRATION.md §2 (FranceConnect).
+    Source: OECD 2009 ([OECD2009]) para. 476; docs/calibration-sources.md §2 (FranceConnect).
     """
 
     name = "rewards_praise"
@@ -101,7 +101,7 @@ class RewardsPraise(Instrument):
     def initialize(self, model: EGovModel) -> None:
         """Resolve targets; open the bonus pool and the record of rewarded cells."""
         super().initialize(model)
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         self.remaining = p.budget
         self.paid = np.zeros(model.state.n)
         self.praised = np.zeros(model.state.n, dtype=np.int64)
@@ -109,12 +109,12 @@ class RewardsPraise(Instrument):
 
     def bonus_per_cell(self, model: EGovModel) -> np.ndarray:
         """(M,) bonus one adopted block earns each municipality (EUR)."""
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         return p.intensity * (p.bonus + p.bonus_per_capita * model.state.population)
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Reward and praise new adopters; signal the bonus to those yet to adopt."""
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         order = model.streams.instruments.permutation(model.state.n)  # drawn every quarter
         adopted = model.state.adopted & self.target_cells
         if self.counted is None:
@@ -138,7 +138,7 @@ class RewardsPraise(Instrument):
 
     def reward(self, model: EGovModel, count: np.ndarray, order: np.ndarray) -> None:
         """Pay the bonuses due, in random order while the pool lasts."""
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         due = (self.bonus_per_cell(model) * count)[order]
         before = np.concatenate(([0.0], np.cumsum(due)[:-1]))
         pay = np.zeros(model.state.n)
@@ -153,7 +153,7 @@ class RewardsPraise(Instrument):
 
     def praise(self, effects: Effects, count: np.ndarray) -> None:
         """Public praise: a priority push and a positive experience with the praising level."""
-        p: RewardsPraiseParams = self.p  # type: ignore[assignment]
+        p = self.p
         praised = count > 0
         self.praised += praised
         effects.priority_push[praised] += p.praise_priority * p.intensity

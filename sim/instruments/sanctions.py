@@ -1,9 +1,9 @@
 """Sanctions: transfers withheld from municipalities that miss a deadline (OECD 2009, Figure 1).
 
-OECD (2009, para. 476, "Sanctions and rewards"; shared/seeds/000) calls sanctions the
+OECD (2009, para. 476, "Sanctions and rewards"; [OECD2009]) calls sanctions the
 more formal follow-up of monitoring, "most incentives ... linked to economic
 performance such as budget-cuts", and notes that no OECD country relies on sanctions
-alone (MODEL.md pattern P7). In the model a sanction is a budget cut with a trigger:
+alone (docs/ODD.md §1, pattern P7). In the model a sanction is a budget cut with a trigger:
 from a deadline on, every quarter, the running level withholds part of its transfers
 to each targeted municipality for each targeted block it still lacks. The threat
 enters the adoption value as an expected loss; the cut itself is booked in the ledger
@@ -51,7 +51,8 @@ class SanctionsParams(InstrumentParams):
         unit="EUR/inhabitant/year",
         bounds=(0.0, 100.0),
         source="assumption: about 1.5% of the municipal ICT budget of EUR 60-90 per "
-        "inhabitant (CALIBRATION.md §4), a tenth of the free envelope, per missing block",
+        "inhabitant (docs/calibration-sources.md §4), a tenth of the free envelope, per "
+        "missing block",
         doc="transfer withheld per inhabitant and year for each missing block (times intensity)",
     )
     max_pressure: float = param(
@@ -82,7 +83,7 @@ class SanctionsParams(InstrumentParams):
 
 
 @register
-class Sanctions(Instrument):
+class Sanctions(Instrument[SanctionsParams]):
     """OECD (2009) "Sanctions" (Figure 1; para. 476 "Sanctions and rewards").
 
     Mechanism: from ``deadline`` on, each quarter, every targeted municipality pays
@@ -100,8 +101,8 @@ class Sanctions(Instrument):
     cells) negative experiences with ``run_by``: sanctions feel unfair when the
     obligation is unfunded. Co-funding is read from the offers of the quarter just
     ended, so the result does not depend on the order of the instruments.
-    Source: OECD 2009 (shared/seeds/000) para. 476; numbers are assumptions scaled to
-    CALIBRATION.md §4 (municipal ICT budgets).
+    Source: OECD 2009 ([OECD2009]) para. 476; numbers are assumptions scaled to
+    docs/calibration-sources.md §4 (municipal ICT budgets).
     """
 
     name = "sanctions"
@@ -118,12 +119,12 @@ class Sanctions(Instrument):
 
     def announced(self, quarter: int) -> bool:
         """Whether the sanction is known and weighs in decisions this quarter."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         return quarter >= max(p.start, p.deadline - p.lead)
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Penalise missing blocks after the deadline; add the expected-sanction pressure."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         settled = self._last_effects if self._last_effects is not None else effects
         self._last_effects = effects
         if not self.targets_municipal or not self.announced(model.quarter):
@@ -147,7 +148,7 @@ class Sanctions(Instrument):
 
     def add_pressure(self, model: EGovModel, effects: Effects, missing: np.ndarray) -> None:
         """Expected sanction relative to the cell's own cost, as a value-index term."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         dp = model.params.decision
         to_go = max(p.deadline - model.quarter, 0) / 4.0
         pv = annuity(dp.horizon_years, dp.discount_rate) * (1.0 + dp.discount_rate) ** -to_go
@@ -160,7 +161,7 @@ class Sanctions(Instrument):
         self, model: EGovModel, effects: Effects, settled: Effects, missing: np.ndarray
     ) -> None:
         """Withhold the quarter's transfers and book the trust cost of the penalty."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         st = model.state
         count = missing.sum(axis=1)
         amount = p.penalty_per_capita * p.intensity * st.population / 4.0 * count
@@ -183,7 +184,7 @@ class Sanctions(Instrument):
 
     def compliance(self, model: EGovModel) -> float:
         """Share of targeted municipal cells adopted (NaN before the deadline)."""
-        p: SanctionsParams = self.p  # type: ignore[assignment]
+        p = self.p
         if model.quarter < p.deadline or not self.targets_municipal:
             return float("nan")
         cells = self.target_cells

@@ -4,8 +4,8 @@ OECD (2009, Figure 1 and §478, "Shared resource centres") describes joint ICT
 centres and joint skills and competencies centres, "increasingly used on sub-national
 level to achieve economy of scale or share scarce or very expensive resources". The
 Danish virtual town hall and the Kansas/Missouri software hand-over in
-shared/seeds/003 are the pooling idea carried across jurisdictions. Norwegian data
-(CALIBRATION.md §3) show small municipalities pool far more than large ones.
+[JoinedUp] are the pooling idea carried across jurisdictions. Norwegian data
+(docs/calibration-sources.md §3) show small municipalities pool far more than large ones.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ class SharedResourceCentreParams(InstrumentParams):
         unit="class",
         bounds=(0, 4),
         source=(
-            "CALIBRATION.md §3: NO inter-municipal IT co-operation 65.7% (<15k) vs 40.3% "
-            "(>15k); assumption: municipalities of 50k+ run their own ICT department"
+            "docs/calibration-sources.md §3: NO inter-municipal IT co-operation 65.7% (<15k) "
+            "vs 40.3% (>15k); assumption: municipalities of 50k+ run their own ICT department"
         ),
         doc="largest size class (2: <50k inhabitants) admitted as member, within the target",
     )
@@ -72,12 +72,12 @@ class SharedResourceCentreParams(InstrumentParams):
 
 
 @register
-class SharedResourceCentre(Instrument):
+class SharedResourceCentre(Instrument[SharedResourceCentreParams]):
     """Shared resource centre with voluntary membership and pooled capacity.
 
-    OECD tool type: "Shared resource centres" (OECD 2009 = shared/seeds/000, Figure 1
-    and §478; MODEL.md §7 row "shared resource centre"); the Danish virtual town hall
-    and the Kansas/Missouri reuse of shared/seeds/003.
+    OECD tool type: "Shared resource centres" (OECD 2009 = [OECD2009], Figure 1
+    and §478; docs/ODD.md §8 `shared_resource_centre`); the Danish virtual town hall
+    and the Kansas/Missouri reuse of [JoinedUp].
 
     Mechanism: a centre run by ``run_by`` (central: a national centre; regional: the
     regional tier's centres, restricted with ``target.regions``). Every active quarter
@@ -87,7 +87,7 @@ class SharedResourceCentre(Instrument):
     ``model.streams.instruments`` every active quarter, whatever the state, to keep
     common random numbers aligned). Membership is the instrument's effect and is
     written to ``state.centre_member`` directly, so members receive exactly the
-    model's centre benefits (MODEL.md §6): the cost cut ``regional.centre_cost_cut``
+    model's centre benefits (docs/ODD.md §7.4): the cost cut ``regional.centre_cost_cut``
     in the adoption value and the project cost, the pooled staff
     ``regional.centre_capacity`` in the capacity index (faster, more successful
     implementations) and the support ``regional.centre_support`` (shorter duration,
@@ -104,8 +104,8 @@ class SharedResourceCentre(Instrument):
     Members are flagged ``state.instrument_member`` as well, so regions charge only
     the members of their own centres and the fee is booked once, here.
 
-    Sources: OECD 2009 (shared/seeds/000, Figure 1, §478, §481); shared/seeds/003;
-    CALIBRATION.md §3 (Norwegian pooling by size); joining odds and the fee are the
+    Sources: OECD 2009 ([OECD2009], Figure 1, §478, §481); [JoinedUp];
+    docs/calibration-sources.md §3 (Norwegian pooling by size); joining odds and the fee are the
     model's own regional-centre defaults (``RegionalParams``).
     """
 
@@ -117,7 +117,7 @@ class SharedResourceCentre(Instrument):
     def initialize(self, model: EGovModel) -> None:
         """Resolve targets, check a regional centre has regions, start with no members."""
         super().initialize(model)
-        p: SharedResourceCentreParams = self.p  # type: ignore[assignment]
+        p = self.p
         if p.run_by == "regional" and model.rstate.n == 0:
             allowed = f"'central': {model.country.name} has no regional tier"
             raise ParameterError("run_by", p.run_by, allowed)
@@ -128,7 +128,7 @@ class SharedResourceCentre(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Enrol, book trust and fees; release everyone in the closing quarter."""
-        p: SharedResourceCentreParams = self.p  # type: ignore[assignment]
+        p = self.p
         st = model.state
         u = model.streams.instruments.random(st.n)
         if model.quarter >= p.end - 1:
@@ -164,7 +164,7 @@ class SoftwareReuseParams(InstrumentParams):
         unit="share",
         bounds=(0.0, 0.9),
         source=(
-            "assumption: reused code (shared/seeds/003: Missouri gave Kansas its software "
+            "assumption: reused code ([JoinedUp]: Missouri gave Kansas its software "
             "for free) removes development but not configuration, data migration and "
             "local integration; below the 0.35 of a shared centre"
         ),
@@ -183,7 +183,7 @@ class SoftwareReuseParams(InstrumentParams):
         bounds=(0.0, 0.5),
         source=(
             "assumption: a fifth of the ~0.25 'red' rate of public IT projects "
-            "(CALIBRATION.md §5); OECD 2009 §478: PPP results 'only partially emerged'"
+            "(docs/calibration-sources.md §5); OECD 2009 §478: PPP results 'only partially emerged'"
         ),
         doc="failure probability added to reuse implementations finishing (lock-in)",
     )
@@ -198,18 +198,18 @@ class SoftwareReuseParams(InstrumentParams):
         1.0,
         unit="events",
         bounds=(0.0, 10.0),
-        source="MODEL.md §6: failed projects of another level lower trust in it",
+        source="docs/ODD.md §7.8: failed projects of another level lower trust in it",
         doc="negative experiences with the running level per municipality hit by a collapse",
     )
 
 
 @register
-class SoftwareReuse(Instrument):
+class SoftwareReuse(Instrument[SoftwareReuseParams]):
     """Software reuse, outsourcing or a public-private partnership.
 
     OECD tool type: "Outsourcing" and "Public Private Partnerships" (OECD 2009 =
-    shared/seeds/000, Figure 1 and §478; MODEL.md §7 row "software reuse / outsourcing
-    / PPP"); the Kansas/Missouri code hand-over of shared/seeds/003.
+    [OECD2009], Figure 1 and §478; docs/ODD.md §8
+    `software_reuse`); the Kansas/Missouri code hand-over of [JoinedUp].
 
     Mechanism: while the arrangement lives, targeted cells whose platform is live get
     a cheaper integration (``effects.cost_cut += cost_cut × intensity``) and all
@@ -218,7 +218,7 @@ class SoftwareReuse(Instrument):
     implementation rules). What is reused is an integration with the shared platform, so there is no
     cut where no platform is live; but the model's cut lowers the cost of a local
     build too, so where no standard is set reuse also cheapens fragmentation (as
-    voluntary reuse without binding standards did in Germany, CALIBRATION.md T3).
+    voluntary reuse without binding standards did in Germany, docs/calibration-sources.md T3).
     The price is lock-in: every targeted implementation begun while the arrangement
     lived carries ``extra_failure × intensity`` added to its failure
     probability when it finishes (``effects.extra_failure``). With
@@ -231,9 +231,9 @@ class SoftwareReuse(Instrument):
     the supplier. Licences or contract management are ``cost_per_quarter``, booked to
     ``run_by``.
 
-    Sources: OECD 2009 (shared/seeds/000, Figure 1, §478 "Outsourcing", "Public
-    Private Partnerships"); shared/seeds/003 (reuse across jurisdictions);
-    CALIBRATION.md §5 (failure rates of public IT projects) and T3 (German EfA reuse:
+    Sources: OECD 2009 ([OECD2009], Figure 1, §478 "Outsourcing", "Public
+    Private Partnerships"); [JoinedUp] (reuse across jurisdictions);
+    docs/calibration-sources.md §5 (failure rates of public IT projects) and T3 (German EfA reuse:
     14 of 306 solutions used nationwide); the sizes of the cut, support and risk are
     assumptions (see each parameter's ``source``).
     """
@@ -250,7 +250,7 @@ class SoftwareReuse(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Cheaper, supported integration with a lock-in risk; maybe a vendor collapse."""
-        p: SoftwareReuseParams = self.p  # type: ignore[assignment]
+        p = self.p
         u = model.streams.instruments.random()
         if not self.targets_municipal:
             return

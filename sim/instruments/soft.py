@@ -1,6 +1,6 @@
 """The voluntary end of the ranking: soft measures and informal co-ordination.
 
-OECD (2009, Figure 1 and paras. 471, 477; shared/seeds/000) finds that most countries
+OECD (2009, Figure 1 and paras. 471, 477; [OECD2009]) finds that most countries
 enforce e-government co-operation with soft measures ("arguing positively about
 benefits", quick wins) and that operational staff co-operate through informal
 channels (Belgium's "grey zone"). Neither tool obliges, pressures or pays anyone:
@@ -44,7 +44,7 @@ class SoftMeasuresParams(InstrumentParams):
 
 
 @register
-class SoftMeasures(Instrument):
+class SoftMeasures(Instrument[SoftMeasuresParams]):
     """OECD (2009) "Soft measures / voluntary arrangements" (Figure 1; para. 477).
 
     Guidance, toolkits and showcased quick wins that argue the benefits to every
@@ -63,7 +63,7 @@ class SoftMeasures(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Push beliefs and cut integration cost on targeted cells."""
-        p: SoftMeasuresParams = self.p  # type: ignore[assignment]
+        p = self.p
         if not self.targets_municipal:
             return
         cells = self.target_cells
@@ -79,14 +79,14 @@ class InformalCoordinationParams(InstrumentParams):
         0.2,
         unit="events/quarter",
         bounds=(0.0, 5.0),
-        source="assumption: more than a task force's 0.15 (MODEL.md §7: 'faster trust building'); "
-        "OECD 2009 para. 471 (Belgian 'grey zone')",
+        source="assumption: more than a task force's 0.15 (docs/ODD.md §8: 'faster trust "
+        "building'); OECD 2009 para. 471 (Belgian 'grey zone')",
         doc="trust experience of each participant per quarter of informal contact",
     )
 
 
 @register
-class InformalCoordination(Participation):
+class InformalCoordination(Participation[InformalCoordinationParams]):
     """OECD (2009) "Informal co-ordination" (para. 471: the Belgian "grey zone").
 
     Actors meet informally and ad hoc, results-based, without a binding commitment.
@@ -105,5 +105,5 @@ class InformalCoordination(Participation):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Add the quarter's informal-contact trust experiences."""
-        p: InformalCoordinationParams = self.p  # type: ignore[assignment]
+        p = self.p
         self.participate(effects, p.trust_events * p.intensity)

@@ -4,7 +4,7 @@ OECD (2009, Figure 1 and §473, "Standards") lists the definition of
 interoperability standards among the decision-making tools that create "technical"
 obligations, normally a national competence, often defined collaboratively "to take
 into account the legacy systems of administrations". The model's use of it follows
-MODEL.md §6–7: once a standard is set, a local non-standard build no longer counts as
+docs/ODD.md §7–8: once a standard is set, a local non-standard build no longer counts as
 having the service, and integration is cheaper because everyone builds to the same
 interface.
 """
@@ -40,20 +40,20 @@ class StandardsParams(InstrumentParams):
 
 
 @register
-class Standards(Instrument):
+class Standards(Instrument[StandardsParams]):
     """Interoperability standard fixed for the targeted blocks.
 
-    OECD tool type: "Standards" (OECD 2009 = shared/seeds/000, Figure 1 and §473;
-    MODEL.md §7 row "standards").
+    OECD tool type: "Standards" (OECD 2009 = [OECD2009], Figure 1 and §473;
+    docs/ODD.md §8 `standards`).
 
     Mechanism: while active, the targeted blocks' standard is set
     (``effects.standard_set``), so the model's option rule no longer offers a local
     non-standard build for them, except to municipalities whose trust in central is
     below ``decision.local_trust_threshold`` (very low trust keeps local building
-    possible, MODEL.md §6), and the mandate pressure of any other instrument no longer
+    possible, docs/ODD.md §7.5), and the mandate pressure of any other instrument no longer
     counts towards a local build. New fragmentation therefore stops; local solutions
     already running stay until they migrate. Where the platform does not exist yet,
-    the model keeps local building open (MODEL.md §6): a standard cannot replace a
+    the model keeps local building open (docs/ODD.md §7.5): a standard cannot replace a
     missing platform. On targeted municipal cells whose platform is live the
     integration cost falls by ``cost_cut × intensity`` (``effects.cost_cut``; the model
     caps the sum of all cuts at ``implementation.cost_cut_cap``); the cut is withheld
@@ -66,10 +66,10 @@ class Standards(Instrument):
     standard). The standard-setting body's cost is ``cost_per_quarter``, booked to
     ``run_by``.
 
-    Sources: OECD 2009 (shared/seeds/000, Figure 1, §473 "Standards"); CALIBRATION.md
+    Sources: OECD 2009 ([OECD2009], Figure 1, §473 "Standards"); docs/calibration-sources.md
     T3 (Germany's OZG as the negative control: a mandate without binding standards
     leaves slow, uneven, fragmented coverage); the cost cut is an assumption (see its
-    ``source``): CALIBRATION.md has no measured saving from interoperability standards.
+    ``source``): docs/calibration-sources.md has no measured saving from interoperability standards.
     """
 
     name = "standards"
@@ -79,7 +79,7 @@ class Standards(Instrument):
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Fix the standard of the targeted blocks and cut integration cost on targeted cells."""
-        p: StandardsParams = self.p  # type: ignore[assignment]
+        p = self.p
         assert self.block_mask is not None
         effects.standard_set[self.block_mask] = True
         if self.targets_municipal and p.cost_cut > 0:

@@ -45,6 +45,12 @@ class CentralGovernment(mesa.Agent):
         self.failures = 0
         self.running: np.ndarray | None = None  # (B,) quarterly platform running cost
 
+    def __repr__(self) -> str:
+        """Platforms live and under way, credibility, priority (see ``describe``)."""
+        from sim.model.describe import central_government
+
+        return central_government(self)
+
     def new_year(self) -> None:
         """Yearly budget: allocate, then free what priority leaves for new builds."""
         central.new_year(self)
@@ -69,6 +75,12 @@ class RegionalGovernment(mesa.Agent):
         self.mine = model.state.region == index
         self.mine_rows = np.flatnonzero(self.mine)
         self.cofund_cells: np.ndarray | None = None  # (M, B) co-funding share, built once
+
+    def __repr__(self) -> str:
+        """Name, municipalities, population, blocks, trust in central (see ``describe``)."""
+        from sim.model.describe import regional_government
+
+        return regional_government(self)
 
     @property
     def name(self) -> str:
@@ -100,6 +112,12 @@ class Municipality(mesa.Agent):
     def __init__(self, model: EGovModel, index: int):
         super().__init__(model)
         self.index = index
+
+    def __repr__(self) -> str:
+        """Name, code, population, region, role, blocks, trust (see ``describe``)."""
+        from sim.model.describe import municipality
+
+        return municipality(self)
 
     # Scalar attributes (read-write views).
     def _get(self, name: str) -> float:

@@ -1,7 +1,7 @@
 """The building-block catalogue: shared digital components municipalities adopt.
 
-The catalogue is data, not code (MODEL.md §2 BuildingBlock): sim/data/blocks.toml
-holds every value together with the CALIBRATION.md row or assumption it came from,
+The catalogue is data, not code (docs/ODD.md §2 BuildingBlock): sim/data/blocks.toml
+holds every value together with the docs/calibration-sources.md row or assumption it came from,
 so a reviewer can audit each number and a scenario can swap the file. The loader is
 strict because a silently wrong catalogue (a typo'd field falling back to a default, a
 prerequisite cycle) would distort every run without any visible symptom.
@@ -24,7 +24,7 @@ import numpy as np
 from sim.model.fields import ParameterError, Validated, describe_allowed, param
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "blocks.toml"
-SOURCE_PREFIXES = ("CALIBRATION.md", "MODEL.md", "assumption:", "override:")
+SOURCE_PREFIXES = ("docs/calibration-sources.md", "docs/ODD.md", "assumption:", "override:")
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ABSENT = object()
 
@@ -59,7 +59,7 @@ def _p(unit: str, doc: str, **kw: Any) -> Any:
 
 @dataclass(frozen=True)
 class BuildingBlock(Validated):
-    """One shared building block, e.g. eID or digital post (MODEL.md §2).
+    """One shared building block, e.g. eID or digital post (docs/ODD.md §2).
 
     Costs are split between the platform (paid by the owning level) and local
     integration (paid by each adopter), because the model's central question is who
@@ -344,7 +344,7 @@ def _check_sources(key: str, sources: dict[str, Any], where: str) -> dict[str, s
         if src is _ABSENT:
             raise CatalogueError(f"blocks.{key}.sources.{name}", _ABSENT, allowed, where)
         ok = isinstance(src, str) and src.startswith(SOURCE_PREFIXES)
-        if not ok or src.strip() in ("assumption:", "CALIBRATION.md", "MODEL.md"):
+        if not ok or src.strip() in ("assumption:", "docs/calibration-sources.md", "docs/ODD.md"):
             raise CatalogueError(
                 f"blocks.{key}.sources.{name}", src, allowed + " and a rationale", where
             )

@@ -52,7 +52,7 @@ def param(
         default: Default value (immutable: numbers, strings, tuples).
         unit: Unit of the value ("EUR/inhabitant/year", "1/quarter", "share", "-").
         doc: One line saying what the value does in the model.
-        source: Where the default comes from (CALIBRATION.md row or "assumption").
+        source: Where the default comes from (docs/calibration-sources.md row or "assumption").
         bounds: Inclusive (low, high); ``None`` leaves a side open.
         choices: Allowed values for categorical parameters.
     """

@@ -30,7 +30,6 @@ from sim.model.country import build_country
 from sim.model.effects import Effects, InstrumentLike
 from sim.model.kernels import neighbours
 from sim.model.ledger import Ledger
-from sim.model.memory import tune_for
 from sim.model.municipal import municipal_stage
 from sim.model.params import ModelParams
 from sim.model.records import Records
@@ -94,7 +93,6 @@ class EGovModel(mesa.Model):
         self.state = init_municipal_state(
             self.country, self.catalogue, self.params, self.streams.init
         )
-        tune_for(self.state.n * len(self.catalogue))  # large models: reuse freed temporaries
         self.rstate = init_regional_state(
             self.country, self.catalogue, self.params, self.streams.init
         )
@@ -124,6 +122,12 @@ class EGovModel(mesa.Model):
             m: [f"{m}__{k}" for k in self.catalogue.keys] for m in metrics.BLOCK_METRICS
         }
         self.datacollector = metrics.QuarterCollector(self.catalogue)
+
+    def __repr__(self) -> str:
+        """Country, size, quarter, municipal adoption, instruments (see ``describe``)."""
+        from sim.model.describe import model
+
+        return model(self)
 
     def _init_caches(self) -> None:
         """Values derived from the state, kept until what they depend on changes.

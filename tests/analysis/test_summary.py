@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sim.analysis.summary import final_table, summarise, summarise_metric
+from sim.analysis.summary import final_table, summarise
 
 
 def ragged_runs(seed: int = 5) -> pd.DataFrame:
@@ -61,16 +61,6 @@ def test_single_run_has_no_interval_and_quarters_sorted() -> None:
     assert out["quarter"].tolist() == [0, 1, 2] and out["y_mean"].tolist() == [1.0, 2.0, 3.0]
     assert out["y_median"].tolist() == [1.0, 2.0, 3.0]
     assert out[["y_ci_low", "y_ci_high"]].isna().all().all()
-
-
-def test_summarise_metric_streams_one_column() -> None:
-    frame = ragged_runs().assign(z=1.0)
-    one = summarise_metric(frame, "y", by=("scenario", "point"))
-    both = summarise(frame, by=("scenario", "point"))
-    assert [c for c in one.columns if c.startswith("z")] == []
-    pd.testing.assert_frame_equal(one, both[one.columns])
-    with pytest.raises(ValueError, match=r"metric 'nope'.*\['y', 'z'\]"):
-        summarise_metric(frame, "nope")
 
 
 def test_categorical_scenarios_and_string_group_column() -> None:

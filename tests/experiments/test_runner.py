@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.experiments.runner import ID_COLUMNS, make_specs, run_batch, run_one, run_summaries
+from sim.experiments.engine import run_batch
+from sim.experiments.runner import ID_COLUMNS, make_specs, run_one, run_summaries
 from sim.experiments.scenario import load_scenario
 from sim.model.metrics import metric_names
 

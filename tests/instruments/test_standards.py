@@ -1,4 +1,4 @@
-"""Standards: fixing the interoperability standard cuts fragmentation (MODEL.md §7)."""
+"""Standards: fixing the interoperability standard cuts fragmentation (docs/ODD.md §8)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""Slow per-agent reference of the municipal adoption decision (MODEL.md §6).
+"""Slow per-agent reference of the municipal adoption decision (docs/ODD.md §7.5).
 
 A deliberately naive re-implementation of the rule in ``sim/model/decisions.py``
 and ``sim/model/municipal.py`` (``decision_inputs``, ``options``): one Python loop
 over the Municipality agents, one over the blocks, plain floats and ``math.exp``.
 It calls none of the vectorised kernels, so the equivalence tests can show that the
 speed of the struct-of-arrays model is not bought with different behaviour
-(ARCHITECTURE.md, Performance design).
+(docs/architecture.md, Performance design).
 
 Scalars a Municipality agent exposes (population, skills, trust, role) are read
 from the agent; per-block quantities the agent does not expose (belief, gross

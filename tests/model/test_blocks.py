@@ -97,7 +97,9 @@ def test_every_value_field_has_a_source():
         srcs = cat.sources[block.key]
         assert set(srcs) == set(SOURCED_FIELDS)
         for name in SOURCED_FIELDS:
-            assert srcs[name].startswith(("CALIBRATION.md", "MODEL.md", "assumption:"))
+            assert srcs[name].startswith(
+                ("docs/calibration-sources.md", "docs/ODD.md", "assumption:")
+            )
 
 
 def test_default_values_are_in_the_brief_ranges():

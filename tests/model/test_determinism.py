@@ -1,6 +1,6 @@
 """Determinism: the same seed gives the same tables, in this process and in others.
 
-ARCHITECTURE.md (Tests that matter): same seed → identical tables in two separate
+docs/architecture.md (Tests that matter): same seed → identical tables in two separate
 processes. Equality is exact (bit for bit), never approximate.
 """
 

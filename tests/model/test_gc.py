@@ -2,8 +2,9 @@
 
 Mesa's own example tests build a model with a fixed seed, step it, drop it and check
 that it is collected. The memory-regression test guards against leaks of the kind
-TOOLCHAIN.md records for Mesa's discrete_space (a copyreg registration per model):
-egov-sim does not use discrete_space, and this test keeps it that way in effect.
+docs/architecture.md (toolchain facts) records for Mesa's discrete_space (a copyreg
+registration per model): egov-sim does not use discrete_space, and this test keeps it
+that way in effect.
 """
 
 from __future__ import annotations

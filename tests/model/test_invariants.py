@@ -1,6 +1,6 @@
 """Invariants that must hold after every quarter, whatever the parameters (hypothesis).
 
-ARCHITECTURE.md (Tests that matter): shares in [0, 1], money conserved,
+docs/architecture.md (Tests that matter): shares in [0, 1], money conserved,
 prerequisites respected, no adoption before a platform exists, trust bounded.
 Models are tiny (10-40 municipalities, 8-16 quarters) so a few examples are cheap.
 """

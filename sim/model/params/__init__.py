@@ -1,8 +1,8 @@
 """Model parameters: frozen dataclasses with units, bounds, defaults and sources.
 
-Groups follow MODEL.md §6 submodels, one module per theme. Defaults marked
+Groups follow docs/ODD.md §7 submodels, one module per theme. Defaults marked
 ``assumption`` are starting values exposed for sensitivity analysis; the others name
-the CALIBRATION.md row they come from. All groups validate on construction, so an
+the docs/calibration-sources.md row they come from. All groups validate on construction, so an
 impossible model can never be built, whichever door (scenario file, ``--set``,
 Python) the values came through.
 """

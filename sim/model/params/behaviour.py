@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from sim.model.fields import Validated, param
 
-CAL = "CALIBRATION.md"
+CAL = "docs/calibration-sources.md"
 
 
 @dataclass(frozen=True)
 class DecisionParams(Validated):
-    """The municipal adoption decision (MODEL.md §6 Decision to adopt)."""
+    """The municipal adoption decision (docs/ODD.md §7.5)."""
 
     consider_hazard: float = param(
         0.3,
@@ -117,7 +117,7 @@ class DecisionParams(Validated):
 
 @dataclass(frozen=True)
 class TrustParams(Validated):
-    """Asymmetric trust between levels (MODEL.md §6 Trust)."""
+    """Asymmetric trust between levels (docs/ODD.md §7.8)."""
 
     municipal_central_init: float = param(
         0.45,
@@ -151,7 +151,7 @@ class TrustParams(Validated):
         3.0,
         unit="-",
         bounds=(0.0, 20.0),
-        source="MODEL.md §6 (assume loss ~ 3x gain); OECD 2009",
+        source="docs/ODD.md §7.8 (assumption: loss ~ 3x gain); OECD 2009",
         doc="loss rate relative to gain rate",
     )
     decay: float = param(
@@ -179,7 +179,7 @@ class TrustParams(Validated):
 
 @dataclass(frozen=True)
 class CitizenParams(Validated):
-    """Citizen take-up with a digital divide (MODEL.md §6 Citizens)."""
+    """Citizen take-up with a digital divide (docs/ODD.md §7.7)."""
 
     skills_mean: float = param(
         0.7,
@@ -237,7 +237,7 @@ class CitizenParams(Validated):
 
 @dataclass(frozen=True)
 class LeadershipParams(Validated):
-    """Leadership roles and election turnover (MODEL.md §6 Leadership)."""
+    """Leadership roles and election turnover (docs/ODD.md §7.2)."""
 
     entrepreneur_share: float = param(
         0.12,

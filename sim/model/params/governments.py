@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from sim.model.fields import Validated, param
 
-CAL = "CALIBRATION.md"
+CAL = "docs/calibration-sources.md"
 
 
 @dataclass(frozen=True)
 class CentralParams(Validated):
-    """The central government's own decisions (MODEL.md §6 Central and regional decisions)."""
+    """The central government's own decisions (docs/ODD.md §7.3–7.4)."""
 
     priority_mean: float = param(
         0.6, unit="share", bounds=(0.01, 0.99), doc="mean central priority"

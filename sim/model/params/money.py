@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from sim.model.fields import ParameterError, Validated, param
 
-CAL = "CALIBRATION.md"
+CAL = "docs/calibration-sources.md"
 
 
 @dataclass(frozen=True)
 class BudgetParams(Validated):
-    """Yearly budgets and competing needs (MODEL.md §6 Budgets)."""
+    """Yearly budgets and competing needs (docs/ODD.md §7.1)."""
 
     ict_per_capita: float = param(
         75.0,
@@ -94,7 +94,7 @@ class BudgetParams(Validated):
 
 @dataclass(frozen=True)
 class ImplementationParams(Validated):
-    """Implementation delay, overrun and failure (MODEL.md §6 Implementation)."""
+    """Implementation delay, overrun and failure (docs/ODD.md §7.5–7.6)."""
 
     capacity_per_1000: float = param(
         1.0,
