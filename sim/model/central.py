@@ -1,6 +1,6 @@
 """The central government's decisions: which national platforms to build and fund.
 
-Central is not a passive stage (MODEL.md §6): each quarter it reviews unbuilt
+Central is not a passive stage (docs/ODD.md §7.3): each quarter it reviews unbuilt
 platforms and starts those whose national value, weighed by its priority and the
 strength of its sponsor, beats the build cost and fits the year's budget. Builds
 slip and overrun (fat-tailed) and can fail, as GOV.UK Verify did; a failure costs

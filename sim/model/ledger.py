@@ -1,4 +1,4 @@
-"""Accounting of every cost and benefit by level (MODEL.md §6 Accounting).
+"""Accounting of every cost and benefit by level (docs/ODD.md §7.10).
 
 Money is booked to the level that pays or receives it, with a category, so the
 sow-harvest imbalance, the net benefit by level and the cost of each instrument can

@@ -1,4 +1,4 @@
-"""Outputs of MODEL.md §8, computed once per quarter and read by module-level reporters.
+"""Outputs of docs/ODD.md §9, computed once per quarter and read by module-level reporters.
 
 ``compute(model)`` evaluates every output in one vectorised pass; the
 DataCollector's reporters are picklable ``functools.partial(read, name)`` objects

@@ -3,7 +3,7 @@
 Regions decide like municipalities (the same value kernel, one row per region) for
 their own services, and once a year whether to host a shared resource centre (when
 many of their municipalities are small, OECD 2009 and the Norwegian pooling figures
-in CALIBRATION.md §3) and whether to co-fund their municipalities' integrations
+in docs/calibration-sources.md §3) and whether to co-fund their municipalities' integrations
 (through the same grant mechanism as central co-funding).
 """
 

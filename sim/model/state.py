@@ -1,13 +1,13 @@
 """Struct-of-arrays state of the municipal tier and the regional tier.
 
-Per ARCHITECTURE.md (Performance design), every per-municipality quantity is a
+Per docs/architecture.md (Performance design), every per-municipality quantity is a
 numpy array, municipality × block where it varies by block. Municipality agents are
 thin views over a row of these arrays, so Mesa idioms and per-agent inspection work
 while the hot path runs as vectorised kernels over all rows at once.
 
 Initial attributes that no data gives (priority, autonomy concern, leadership role,
 trust, digital skills) are drawn here from documented distributions that depend on
-size and rurality (MODEL.md §5).
+size and rurality (docs/ODD.md §5).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def beta_draw(rng: np.random.Generator, mean: np.ndarray | float, conc: float, s
 
 
 def effective_population(pop: np.ndarray, breaks: tuple[float, ...], rates: tuple[float, ...]):
-    """Population weighted by the concave vendor curve (KMD 2006, CALIBRATION.md §4).
+    """Population weighted by the concave vendor curve (KMD 2006, docs/calibration-sources.md §4).
 
     Each inhabitant in band k counts ``rates[k]``, so integration cost per inhabitant
     falls with size while total cost still rises.
@@ -109,7 +109,7 @@ class MunicipalState:
 def draw_attributes(
     params: ModelParams, pop: np.ndarray, rural: np.ndarray, rng: np.random.Generator
 ) -> dict[str, np.ndarray]:
-    """Attributes no data gives, from documented distributions (MODEL.md §5).
+    """Attributes no data gives, from documented distributions (docs/ODD.md §5).
 
     The draw order is part of the model's definition: changing it changes every run.
     """

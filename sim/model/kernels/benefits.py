@@ -1,4 +1,4 @@
-"""Benefits and running costs summed over cells (docs/ODD.md §7.6).
+"""Benefits and running costs summed over cells (docs/ODD.md §7.10).
 
 Cell values come from ``rules/benefits.py``; totals are numpy's pairwise sums
 (``exact_sums``), as the ledger's other totals.

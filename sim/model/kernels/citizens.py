@@ -1,4 +1,4 @@
-"""Citizens' take-up, skills and demand over all municipalities (docs/ODD.md §7.5)."""
+"""Citizens' take-up, skills and demand over all municipalities (docs/ODD.md §7.7)."""
 
 from __future__ import annotations
 

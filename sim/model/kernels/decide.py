@@ -1,4 +1,4 @@
-"""The municipal adoption decision as one compiled pass over the cells (docs/ODD.md §7.1).
+"""The municipal adoption decision as one compiled pass over the cells (docs/ODD.md §7.5).
 
 For each municipality: which options each block has (standard, local build), the
 candidate test (only rows with an option whose review draw is below the hazard

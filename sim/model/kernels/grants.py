@@ -1,4 +1,4 @@
-"""Grant applications as a queue in the quarter's random order (docs/ODD.md §7.3).
+"""Grant applications as a queue in the quarter's random order (docs/ODD.md §7.5, §8 financial_incentive).
 
 A municipality applies for all its started standard cells at once; applications
 are taken in the quarter's random municipal order and paid while the pool lasts.

@@ -1,4 +1,4 @@
-"""Municipal implementations as compiled passes over the cells (docs/ODD.md §7.2).
+"""Municipal implementations as compiled passes over the cells (docs/ODD.md §7.5).
 
 :func:`progress` advances every cell under implementation (row-major order), pays
 its instalment, and settles the finished ones as successes or failures with their

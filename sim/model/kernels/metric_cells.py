@@ -30,7 +30,7 @@ def status_summary(status, migrating, failed_at, quarter, stage, once_only):
     Maturity is front-office maturity, the most advanced stage any running block
     unlocks; standard and local solutions both count, as in stage models of
     e-government maturity. Stage 1 (information) is the floor: every municipality has
-    a website (96% in Norway already in 2003, CALIBRATION.md §3).
+    a website (96% in Norway already in 2003, docs/calibration-sources.md §3).
     """
     m, n_blocks = status.shape
     adopted = np.zeros((m, n_blocks))

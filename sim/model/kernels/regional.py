@@ -1,4 +1,4 @@
-"""Regions' own adoption as compiled passes (docs/ODD.md §7.7).
+"""Regions' own adoption as compiled passes (docs/ODD.md §7.4).
 
 Regions decide on their own services with the municipal value rule
 (``rules/decision.py``), one row per region: no local-build option, no leadership

@@ -1,4 +1,4 @@
-"""Trust of every pair of levels and municipal beliefs (docs/ODD.md §7.4)."""
+"""Trust of every pair of levels and municipal beliefs (docs/ODD.md §7.8, §7.9)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Benefits by level and running costs of blocks in operation (docs/ODD.md §7.6).
+"""Benefits by level and running costs of blocks in operation (docs/ODD.md §7.10).
 
 A standard block's benefit per quarter is users x benefit per citizen-year x the
 network factor / 4; its spillover share falls to other levels ("sow here, harvest

@@ -1,4 +1,4 @@
-"""Citizens' take-up of online channels, skills and co-production demand (docs/ODD.md §7.5).
+"""Citizens' take-up of online channels, skills and co-production demand (docs/ODD.md §7.7).
 
 Citizens are aggregated per municipality. Take-up of a block in operation follows
 a Bass process (innovation ``p``, imitation ``q``, per year) towards the share with

@@ -1,4 +1,4 @@
-"""The adoption decision of one decision maker for one block (docs/ODD.md §7.1).
+"""The adoption decision of one decision maker for one block (docs/ODD.md §7.5, §7.11).
 
 The value of starting block *b* is a net present value made dimensionless by
 dividing by the gross integration cost, so that the additive terms (peer influence,

@@ -1,4 +1,4 @@
-"""Trust between levels and beliefs about a block (docs/ODD.md §7.4).
+"""Trust between levels and beliefs about a block (docs/ODD.md §7.8, §7.9).
 
 Trust rises slowly with good experiences (joint successes, funded obligations,
 agreements, informal contacts) and falls fast with bad ones (unfunded mandates,
