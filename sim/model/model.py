@@ -32,7 +32,7 @@ from sim.model.kernels import neighbours
 from sim.model.ledger import Ledger
 from sim.model.municipal import municipal_stage
 from sim.model.params import ModelParams
-from sim.model.records import Records
+from sim.model.records import Records, Views
 from sim.model.rules.decision import choose, network_factor
 from sim.model.stages import benefit_stage, calendar_stage, citizens_stage, trust_stage
 from sim.model.state import init_municipal_state, init_regional_state
@@ -114,6 +114,7 @@ class EGovModel(mesa.Model):
             inst.initialize(self)
         self.current: dict[str, float] = {}
         self.records = Records.build(self)
+        self.views = Views.build(self)
         self._init_caches()
         large, small = self.state.size_class >= 3, self.state.size_class <= 1
         # Fixed size groups for the size-gap output (None when a group is empty).

@@ -47,68 +47,26 @@ def join_centres(model: EGovModel, u: np.ndarray) -> None:
     st, rp = model.state, model.params.regional
     if model.rstate.n == 0:
         return
-    ik.join(
-        st.region,
-        model.rstate.hosts_centre,
-        st.population,
-        st.centre_member,
-        st.trust_region,
-        u,
-        rp.centre_small_population,
-        rp.centre_join_probability,
-        model.effects.trust_region_pos,
-    )
+    ik.join(st.region, model.rstate.hosts_centre, st.population, st.centre_member,
+            st.trust_region, u, rp.centre_small_population, rp.centre_join_probability,
+            model.effects.trust_region_pos)  # fmt: skip
 
 
-def _work(model: EGovModel) -> ik.Work:
-    st = model.state
-    return ik.Work(
-        st.status,
-        st.remaining,
-        st.due,
-        st.instalment,
-        st.spent,
-        st.grant_unspent,
-        st.granted,
-        st.building_local,
-        st.migrating,
-        st.mandated,
-        st.ever_local,
-        st.adopted_at,
-        st.failed_at,
-        st.since,
-        st.belief,
-    )
-
-
-def _effects(model: EGovModel) -> ik.ImplEffects:
+def _effects(model: EGovModel) -> tuple:
+    """This quarter's ``ImplEffects``, as the plain tuple the kernels take."""
     eff = model.effects
-    return ik.ImplEffects(
-        eff.support,
-        eff.extra_failure,
-        eff.mandator,
-        eff.trust_central_pos,
-        eff.trust_central_neg,
-        eff.trust_region_pos,
-        eff.trust_region_neg,
-    )
+    return tuple(ik.ImplEffects(
+        eff.support, eff.extra_failure, eff.mandator, eff.trust_central_pos,
+        eff.trust_central_neg, eff.trust_region_pos, eff.trust_region_neg,
+    ))  # fmt: skip
 
 
 def progress(model: EGovModel, u: np.ndarray) -> float:
     """Advance, pay and settle every implementation; returns the euros paid."""
-    st, rec = model.state, model.records
-    rows = ik.ImplRows(st.capacity, st.centre_member)
+    rec, views = model.records, model.views
     paid = np.empty(u.size)
-    n_paid, n_done = ik.progress(
-        rec.implementation,
-        rec.blocks,
-        int(model.quarter),
-        _work(model),
-        rows,
-        _effects(model),
-        u,
-        paid,
-    )
+    n_paid, n_done = ik.progress(rec.implementation, rec.blocks, int(model.quarter), views.work,
+                                 views.impl_rows, _effects(model), u, paid)  # fmt: skip
     if n_done:
         model.adoption_changed()
     total = float(np.add.reduce(paid[:n_paid]))
@@ -119,55 +77,33 @@ def progress(model: EGovModel, u: np.ndarray) -> float:
 
 def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dk.DecideOut:
     """The quarter's starts (standard or local) within each municipality's budget."""
-    ctx, cells, rows, out = decision_records(model)
-    par = model.records.decide
+    ctx, cells, out = decision_records(model, u, block_order)
+    rec, rows = model.records, model.views.decide_rows
     if model.choice_rule is dr.choose:
-        dk.decide(par, ctx, cells, rows, u, block_order, out)
+        dk.decide(rec.decision, rec.municipal, rec.blocks, ctx, cells, rows, tuple(out))
     else:  # a researcher's own compiled rule, same signature (compiled in this process)
-        dk.decide_with(par, ctx, cells, rows, u, block_order, out, model.choice_rule)
+        dk.decide_with(rec.decision, rec.municipal, rec.blocks, ctx, cells, rows, tuple(out),
+                       model.choice_rule)  # fmt: skip
     return out
 
 
 def decision_records(
-    model: EGovModel,
-) -> tuple[dk.DecideContext, dk.DecideCells, dk.DecideRows, dk.DecideOut]:
-    """This quarter's inputs of the decision kernels, and fresh outputs (budgets in place)."""
+    model: EGovModel, u: np.ndarray, block_order: np.ndarray
+) -> tuple[tuple, tuple, dk.DecideOut]:
+    """This quarter's ``DecideContext`` and ``DecideCells`` (as plain tuples, as the kernels
+    take them) and fresh ``DecideOut`` outputs (budgets written in place)."""
     st, eff = model.state, model.effects
     shape = (st.n, st.n_blocks)
     out = dk.DecideOut(
         st.free_budget, np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape)
     )
-    ctx = dk.DecideContext(
-        model.blocks.central_owned,
-        model.platform_live(),
-        model.standard_set(),
-        model.network_now(),
-        float(model.central.credibility),
-        int(model.quarter),
-    )
-    cells = dk.DecideCells(
-        st.status,
-        st.since,
-        st.failed_at,
-        st.migrating,
-        st.belief,
-        model.peer_adoption(),
-        eff.pressure,
-        eff.offered_grant_share(),
-        eff.cost_cut,
-        st.gross_cost,
-    )
-    rows = dk.DecideRows(
-        st.role,
-        st.centre_member,
-        st.guardian,
-        st.population,
-        st.skills,
-        st.autonomy,
-        st.trust_central,
-        st.trust_region,
-    )
-    return ctx, cells, rows, out
+    ctx = dk.DecideContext(model.platform_live(), model.standard_set(), model.network_now(),
+                           float(model.central.credibility), int(model.quarter), u,
+                           block_order)  # fmt: skip
+    cells = dk.DecideCells(st.status, st.since, st.failed_at, st.migrating, st.belief,
+                           model.peer_adoption(), eff.pressure, eff.offered_grant_share(),
+                           eff.cost_cut, st.gross_cost)  # fmt: skip
+    return tuple(ctx), tuple(cells), out
 
 
 def start_probabilities(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
@@ -176,10 +112,14 @@ def start_probabilities(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
     Read-only inspection of the decision (what the next municipal stage would
     weigh, with this quarter's instrument effects); nothing is drawn or spent.
     """
-    ctx, cells, rows, out = decision_records(model)
-    p_std, p_loc = np.zeros(out.cut.shape), np.zeros(out.cut.shape)
-    dk.probabilities(model.records.decide, ctx, cells, rows, out, p_std, p_loc)
-    return p_std, p_loc
+    st = model.state
+    ctx, cells, out = decision_records(model, np.ones((st.n, st.n_blocks)), np.arange(st.n_blocks))
+    out = out._replace(free_budget=st.free_budget.copy())
+    p = np.zeros((2, st.n, st.n_blocks))
+    rec = model.records
+    dk.probabilities(rec.decision, rec.municipal, rec.blocks, ctx, cells, model.views.decide_rows,
+                     tuple(out), p)  # fmt: skip
+    return p[0], p[1]
 
 
 def begin(model: EGovModel, starts: dk.DecideOut, order: np.ndarray, u_ovr: np.ndarray) -> None:
@@ -188,63 +128,34 @@ def begin(model: EGovModel, starts: dk.DecideOut, order: np.ndarray, u_ovr: np.n
     The municipality owes the whole (overrun) cost; grants arrive as transfers at the
     start and are drawn down first, so only the rest weighs on its own envelope.
     """
-    st, ip = model.state, model.params.implementation
+    st, ip, rec, views = model.state, model.params.implementation, model.records, model.views
     size = int(np.count_nonzero(starts.started))
     if size == 0:
         return
-    new = ik.NewCells(
-        np.empty(size, np.int64),
-        np.empty(size, np.int64),
-        np.empty(size, np.bool_),
-        np.empty(size, np.bool_),
-        np.empty(size),
-        np.empty(size),
-    )
-    rec = model.records
-    ik.start_cells(
-        rec.decide.rule,
-        starts.started,
-        starts.local,
-        starts.cut,
-        _work(model),
-        st.gross_cost,
-        u_ovr,
-        new,
-    )
-    granted = settle_grants(model, new, order)
-    total = new.base * (1.0 + ip.local_overrun_scale * overrun(new.u, ip))
-    ik.open_cells(
-        rec.implementation,
-        rec.blocks,
-        int(model.quarter),
-        new,
-        granted,
-        total,
-        _work(model),
-        ik.ImplRows(st.capacity, st.centre_member),
-        _effects(model),
-    )
+    new = ik.NewCells(np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.bool_),
+                      np.empty(size, np.bool_), np.empty(size), np.empty(size), np.zeros(size),
+                      np.empty(size))  # fmt: skip
+    ik.start_cells(rec.decision, starts, views.work, st.gross_cost, u_ovr, tuple(new))
+    settle_grants(model, new, order)
+    new.total[:] = new.base * (1.0 + ip.local_overrun_scale * overrun(new.u, ip))
+    ik.open_cells(rec.implementation, rec.blocks, int(model.quarter), tuple(new), views.work,
+                  views.impl_rows, _effects(model))  # fmt: skip
 
 
-def settle_grants(model: EGovModel, new: ik.NewCells, order: np.ndarray) -> np.ndarray:
-    """Grants paid to the starting cells; pools, ledger and trust updated (``kernels/grants``)."""
+def settle_grants(model: EGovModel, new: ik.NewCells, order: np.ndarray) -> None:
+    """Grants paid to the starting cells into ``new.granted``; pools, ledger and trust updated."""
     st, eff = model.state, model.effects
-    granted = np.zeros(new.ri.size)
     standard = ~new.local
     if not eff.grant_offers or not standard.any():
-        return granted
-    queue = gk.Queue(*gk.applicants(order, new.ri, st.n))
-    asks = gk.Asks(new.ri, new.bi, standard, new.base)
-    trust = gk.GrantTrust(
-        eff.trust_central_neg,
-        eff.trust_region_neg,
-        eff.trust_region_pos,
-        float(model.params.trust.grant_weight),
-    )
+        return
+    queue = tuple(gk.Queue(*gk.applicants(order, new.ri, st.n)))
+    asks = tuple(gk.Asks(new.ri, new.bi, standard, new.base))
+    trust = tuple(gk.GrantTrust(eff.trust_central_neg, eff.trust_region_neg,
+                                eff.trust_region_pos, float(model.params.trust.grant_weight)))  # fmt: skip
     for offer in eff.grant_offers:
         pool = offer.pool
-        view = gk.Pool(offer.share, float(pool.remaining), pool.payer == "central")
-        paid, refused, asked = gk.offer(view, st.gross_cost, asks, granted, queue, trust)
+        view = (offer.share, float(pool.remaining), pool.payer == "central")  # a gk.Pool
+        paid, refused, asked = gk.offer(view, st.gross_cost, asks, new.granted, queue, trust)
         if not asked:
             continue
         pool.remaining -= paid
@@ -252,7 +163,6 @@ def settle_grants(model: EGovModel, new: ik.NewCells, order: np.ndarray) -> np.n
         pool.refused += refused
         if paid > 0:
             model.ledger.transfer(pool.payer, "municipal", float(paid), pool.label)
-    return granted
 
 
 def pay_running(model: EGovModel) -> None:

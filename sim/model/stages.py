@@ -125,7 +125,7 @@ def trust_stage(model: EGovModel) -> None:
         float(model.params.leadership.entrepreneur_belief_push),
         float(model.params.decision.belief_learning),
     )
-    tk.beliefs(st.belief, model.peer_adoption(), links, st.status, push)
+    tk.beliefs(st.belief, model.peer_adoption(), tuple(links), st.status, tuple(push))
     regional.learn(model)
 
 
@@ -137,7 +137,7 @@ def municipal_benefits(model: EGovModel) -> tuple[float, float]:
         st.migrating,
         st.takeup,
         st.population,
-        model.records.decide.blocks,
+        model.records.blocks,
         model.network_now(),
         dp.local_benefit_share,
         dp.network_floor,

@@ -18,7 +18,7 @@ from sim.model.state import ADOPTED, LOCAL
 def municipal(status, migrating, takeup, population, blocks, network, local_share, floor):
     """(kept by municipalities, spilled to other levels) EUR this quarter.
 
-    ``blocks`` is the value rule's ``BlockColumns`` (benefit and spillover read).
+    ``blocks`` is the block table (benefit and spillover read).
     """
     m, n_blocks = status.shape
     spill = np.zeros(m * n_blocks)
@@ -30,11 +30,11 @@ def municipal(status, migrating, takeup, population, blocks, network, local_shar
             users = br.quarterly_users(takeup[i, b], population[i])
             s = status[i, b]
             if s == ADOPTED:
-                value = br.service_value(users, blocks.benefit[b], network[b])
-                spill[k] = br.spilled(value, blocks.spillover[b])
-                own[k] = br.kept(value, blocks.spillover[b])
+                value = br.service_value(users, blocks[b].benefit, network[b])
+                spill[k] = br.spilled(value, blocks[b].spillover)
+                own[k] = br.kept(value, blocks[b].spillover)
             if s == LOCAL or migrating[i, b]:
-                local[k] = br.local_benefit(users, blocks.benefit[b], local_share, floor)
+                local[k] = br.local_benefit(users, blocks[b].benefit, local_share, floor)
     return array_sum(own) + array_sum(local), array_sum(spill)
 
 
@@ -53,9 +53,9 @@ def regional(status, served, skills, blocks, network):
         users = br.quarterly_users(skills[r], served[r])
         for b in range(n_blocks):
             if status[r, b] == ADOPTED:
-                v = br.service_value(users, blocks.benefit[b], network[b])
+                v = br.service_value(users, blocks[b].benefit, network[b])
                 value[r * n_blocks + b] = v
-                spill[r * n_blocks + b] = br.spilled(v, blocks.spillover[b])
+                spill[r * n_blocks + b] = br.spilled(v, blocks[b].spillover)
     spilled = array_sum(spill)
     return array_sum(value) - spilled, spilled
 

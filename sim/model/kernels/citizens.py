@@ -11,9 +11,12 @@ from sim.model.state import ADOPTED, LOCAL
 def citizens(rule, status, migrating, takeup, skills, priority, push):
     """One quarter: take-up per block, skills, then priority from demand and pushes.
 
+    ``rule`` is a ``CitizenRule`` record.
+
     A block is in operation when adopted, run as a local solution, or kept running
     while its municipality migrates to the standard.
     """
+    r = rule[0]
     n_blocks = status.shape[1]
     for i in range(status.shape[0]):
         ceil = cr.ceiling(skills[i])
@@ -21,7 +24,7 @@ def citizens(rule, status, migrating, takeup, skills, priority, push):
         for b in range(n_blocks):
             s = status[i, b]
             in_operation = s in (ADOPTED, LOCAL) or migrating[i, b]
-            takeup[i, b] = cr.takeup(rule, takeup[i, b], ceil, in_operation)
+            takeup[i, b] = cr.takeup(r, takeup[i, b], ceil, in_operation)
             total += takeup[i, b]
-        skills[i] = cr.skills(rule, skills[i])
-        priority[i] = cr.priority(rule, priority[i], total / n_blocks, push[i])
+        skills[i] = cr.skills(r, skills[i])
+        priority[i] = cr.priority(r, priority[i], total / n_blocks, push[i])

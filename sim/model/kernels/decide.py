@@ -8,6 +8,8 @@ for every cell of a candidate row, then the yearly budget in the quarter's rando
 block order. The stage function (``municipal.py``) gathers the records below and
 reads the starts back.
 
+Parameters reach the kernels as records (``jit.record``: ``rule``, ``terms``) and
+the catalogue as a table of block records (``jit.table`` of ``BlockColumns``).
 The choice rule is an argument: :func:`decide` uses :func:`rules.decision.choose`
 and is cached on disk; :func:`decide_with` accepts another compiled rule of the
 same signature (compiled in the process that uses it).
@@ -40,24 +42,16 @@ class MunicipalTerms(NamedTuple):
     retry_after: int  # quarters before a failed block may be tried again
 
 
-class DecideParams(NamedTuple):
-    """Everything fixed for a run: value rule, catalogue columns, municipal terms."""
-
-    rule: dr.DecisionRule
-    blocks: dr.BlockColumns
-    terms: MunicipalTerms
-    prereq_masks: np.ndarray  # (B,) int64: bit p set if p is a prerequisite of b
-
-
 class DecideContext(NamedTuple):
-    """This quarter's national context, one value per block."""
+    """This quarter's national context and draws."""
 
-    central_owned: np.ndarray  # (B,) bool: platform owned by central (else by regions)
     live: np.ndarray  # (B,) bool: platform live
     standard: np.ndarray  # (B,) bool: interoperability standard set
     network: np.ndarray  # (B,) network factor now
     credibility: float  # central's delivery record
     quarter: int
+    u: np.ndarray  # (M, B) review-and-choice draws
+    block_order: np.ndarray  # (B,) order in which a municipality's budget meets its blocks
 
 
 class DecideCells(NamedTuple):
@@ -98,47 +92,50 @@ class DecideOut(NamedTuple):
 
 
 @njit
-def prereq_masks(prereq: np.ndarray) -> np.ndarray:
-    """Bit mask of each block's prerequisites (catalogues have at most 62 blocks)."""
-    masks = np.zeros(prereq.shape[0], dtype=np.int64)
-    for b in range(prereq.shape[0]):
-        for p in range(prereq.shape[1]):
-            if prereq[b, p]:
-                masks[b] |= np.int64(1) << p
-    return masks
-
-
-@njit
-def decide(par, ctx, cells, rows, u, block_order, out):
+def decide(rule, terms, blocks, ctx, cells, rows, out):
     """Every municipality decides with the model's own choice rule."""
-    decide_with(par, ctx, cells, rows, u, block_order, out, dr.choose)
+    decide_with(rule, terms, blocks, ctx, cells, rows, out, dr.choose)
 
 
 @njit
-def decide_with(par, ctx, cells, rows, u, block_order, out, choose):
+def decide_with(rule, terms, blocks, ctx, cells, rows, out, choose):
     """Every municipality: options, the candidate test, then the candidate rows."""
-    n_blocks = u.shape[1]
+    ctx = DecideContext(*ctx)
+    cells = DecideCells(*cells)
+    rows = DecideRows(*rows)
+    out = DecideOut(*out)
+    r, t = rule[0], terms[0]
+    n_blocks = blocks.size
     can_s = np.zeros(n_blocks, dtype=np.bool_)
     can_l = np.zeros(n_blocks, dtype=np.bool_)
     choice = np.zeros(n_blocks, dtype=np.int8)  # row buffers, reused
     commit = np.zeros(n_blocks)
-    for i in range(u.shape[0]):
-        if _options(par, ctx, cells, rows, u, i, can_s, can_l):
-            _value_row(par, ctx, cells, rows, u, i, (can_s, can_l, choice, commit), out, choose)
-            _budget_row(i, block_order, choice, commit, out)
+    for i in range(ctx.u.shape[0]):
+        if _options(t, blocks, ctx, cells, rows, i, can_s, can_l):
+            for b in range(n_blocks):
+                choice[b] = dr.WAIT
+                if not (can_s[b] or can_l[b]):  # waits whatever its value: not valued
+                    continue
+                v_std, cost_std, v_loc, cost_loc = _value_cell(
+                    r, t, blocks[b], (ctx, cells, rows), (i, b), (can_s[b], can_l[b]), out
+                )
+                ch = choose(r, t.consider_hazard, v_std, v_loc, can_s[b], can_l[b], ctx.u[i, b])
+                choice[b] = ch
+                commit[b] = (cost_loc if ch == dr.LOCAL_BUILD else cost_std) / blocks[b].divisor
+            _budget_row(i, ctx.block_order, choice, commit, out)
 
 
 @njit
-def _options(par, ctx, cells, rows, u, i, can_s, can_l):
+def _options(t, blocks, ctx, cells, rows, i, can_s, can_l):
     """Options of row i's blocks into ``can_s``/``can_l``; True if the row is a candidate.
 
     Prerequisites as bit masks: done blocks of the row against each block's bits.
     A local solution may migrate, but not again within ``retry_after`` of a failed try.
     """
-    t, q = par.terms, ctx.quarter
+    q = ctx.quarter
     status, since, failed_at = cells.status, cells.since, cells.failed_at
     adopted, running_local = np.int64(0), np.int64(0)
-    for b in range(u.shape[1]):
+    for b in range(blocks.size):
         s = status[i, b]
         if s == ADOPTED:
             adopted |= np.int64(1) << b
@@ -146,92 +143,78 @@ def _options(par, ctx, cells, rows, u, i, can_s, can_l):
             running_local |= np.int64(1) << b
     distrust = rows.trust_central[i] < t.local_trust_threshold
     candidate = False
-    for b in range(u.shape[1]):
+    for b in range(blocks.size):
         s = status[i, b]
         ready = s == NONE or (s == FAILED and q - since[i, b] >= t.retry_after)
         settled = failed_at[i, b] < 0 or q - failed_at[i, b] >= t.retry_after
-        mask = par.prereq_masks[b]
+        mask = blocks[b].prereq_mask
         pre_std = (mask & ~adopted) == 0
         pre_loc = (mask & ~(adopted | running_local)) == 0
         live = ctx.live[b]
         cs = (ready or (s == LOCAL and settled)) and live and pre_std
         cl = ready and pre_loc and (not live or not ctx.standard[b] or distrust)
         can_s[b], can_l[b] = cs, cl
-        if (cs or cl) and u[i, b] < t.consider_hazard:
+        if (cs or cl) and ctx.u[i, b] < t.consider_hazard:
             candidate = True
     return candidate
 
 
 @njit
-def _value_row(par, ctx, cells, rows, u, i, row, out, choose):
-    """Value every block of row i that has an option and draw its choice."""
-    can_s, can_l, choice, commit = row
-    t = par.terms
-    for b in range(u.shape[1]):
-        choice[b] = dr.WAIT
-        if not (can_s[b] or can_l[b]):  # waits whatever its value: not valued
-            continue
-        v_std, cost_std, v_loc, cost_loc = _value_cell(par, ctx, cells, rows, i, b, row, out)
-        ch = choose(par.rule, t.consider_hazard, v_std, v_loc, can_s[b], can_l[b], u[i, b])
-        choice[b] = ch
-        commit[b] = (cost_loc if ch == dr.LOCAL_BUILD else cost_std) / par.blocks.divisor[b]
+def _value_cell(r, t, blk, inputs, at, can, out):
+    """(v_std, cost_std, v_loc, cost_loc) of cell ``at`` = (i, b); its cost cut goes to ``out``.
 
-
-@njit
-def _value_cell(par, ctx, cells, rows, i, b, row, out):
-    """(v_std, cost_std, v_loc, cost_loc) of cell (i, b); the cost cut is written to ``out``."""
-    can_s, can_l = row[0], row[1]
-    t, rule, blk = par.terms, par.rule, par.blocks
-    r = rows.role[i]
-    lead = dr.leadership_term(r, t.entrepreneur_bonus, t.laggard_penalty)
-    peer_w = dr.peer_weight(r, t.peer_weight, t.follower_peer_boost)
+    ``inputs`` is (context, cells, rows); ``can`` the cell's (standard, local) options.
+    """
+    ctx, cells, rows = inputs
+    i, b = at
+    role = rows.role[i]
+    lead = dr.leadership_term(role, t.entrepreneur_bonus, t.laggard_penalty)
+    peer_w = dr.peer_weight(role, t.peer_weight, t.follower_peer_boost)
     centre = t.centre_cost_cut if rows.centre_member[i] else 0.0
     c = clip(cells.cost_cut[i, b] + centre, 0.0, t.cost_cut_cap)
     out.cut[i, b] = c
-    owner = rows.trust_central[i] if ctx.central_owned[b] else rows.trust_region[i]
+    owner = rows.trust_central[i] if blk.central_owned else rows.trust_region[i]
     cell = dr.ValueCell(
-        trust=owner,
-        credibility=ctx.credibility,
-        population=rows.population[i],
-        skills=rows.skills[i],
-        risk_cut=rows.guardian[i] * t.guardian_risk_cut,
-        belief=cells.belief[i, b],
-        network=ctx.network[b],
-        gross_cost=cells.gross_cost[i, b],
-        cut=c,
-        grant=cells.grant[i, b],
-        migrating=cells.status[i, b] == LOCAL,
-        autonomy=rows.autonomy[i],
-        common=peer_w * cells.peer[i, b] + lead,
-        pressure=cells.pressure[i, b],
-        standard_set=ctx.standard[b],
-    )
+        trust=owner, credibility=ctx.credibility, population=rows.population[i],
+        skills=rows.skills[i], risk_cut=rows.guardian[i] * t.guardian_risk_cut,
+        belief=cells.belief[i, b], network=ctx.network[b], gross_cost=cells.gross_cost[i, b],
+        cut=c, grant=cells.grant[i, b], migrating=cells.status[i, b] == LOCAL,
+        autonomy=rows.autonomy[i], common=peer_w * cells.peer[i, b] + lead,
+        pressure=cells.pressure[i, b], standard_set=ctx.standard[b],
+    )  # fmt: skip
     v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
-    if can_s[b]:
-        v_std, cost_std = dr.standard_value(rule, blk, b, cell)
-    if can_l[b]:
-        v_loc, cost_loc = dr.local_value(rule, blk, b, cell)
+    if can[0]:
+        v_std, cost_std = dr.standard_value(r, blk, cell)
+    if can[1]:
+        v_loc, cost_loc = dr.local_value(r, blk, cell)
     return v_std, cost_std, v_loc, cost_loc
 
 
 @njit
-def probabilities(par, ctx, cells, rows, out, p_std, p_loc):
+def probabilities(rule, terms, blocks, ctx, cells, rows, out, p):
     """Every cell's chance of starting the standard block and a local build this quarter.
 
     For inspection (tests, notebooks, the explorer): the same options, values and
-    logit as :func:`decide`, for all rows, without drawing or spending.
+    logit as :func:`decide`, for all rows, without drawing or spending. ``p`` is
+    (2, M, B): standard, local.
     """
-    n_blocks = p_std.shape[1]
-    can_s = np.zeros(n_blocks, dtype=np.bool_)
-    can_l = np.zeros(n_blocks, dtype=np.bool_)
-    never = np.ones(p_std.shape)  # review draws that never make a row a candidate
-    for i in range(p_std.shape[0]):
-        _options(par, ctx, cells, rows, never, i, can_s, can_l)
-        for b in range(n_blocks):
+    ctx = DecideContext(*ctx)
+    cells = DecideCells(*cells)
+    rows = DecideRows(*rows)
+    out = DecideOut(*out)
+    r, t = rule[0], terms[0]
+    can_s = np.zeros(blocks.size, dtype=np.bool_)
+    can_l = np.zeros(blocks.size, dtype=np.bool_)
+    for i in range(p.shape[1]):
+        _options(t, blocks, ctx, cells, rows, i, can_s, can_l)
+        for b in range(blocks.size):
             if can_s[b] or can_l[b]:
-                v_std, _, v_loc, _ = _value_cell(par, ctx, cells, rows, i, b, (can_s, can_l), out)
-                p_std[i, b], p_loc[i, b] = dr.choice_probabilities(
-                    par.rule, par.terms.consider_hazard, v_std, v_loc, can_s[b], can_l[b]
+                can = (can_s[b], can_l[b])
+                v_std, _, v_loc, _ = _value_cell(
+                    r, t, blocks[b], (ctx, cells, rows), (i, b), can, out
+                )
+                p[0, i, b], p[1, i, b] = dr.choice_probabilities(
+                    r, t.consider_hazard, v_std, v_loc, can_s[b], can_l[b]
                 )
 
 

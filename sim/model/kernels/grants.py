@@ -1,4 +1,4 @@
-"""Grant applications as a queue in the quarter's random order (docs/ODD.md §7.5, §8 financial_incentive).
+"""Grant applications as a queue in the quarter's random order (docs/ODD.md §7.5, §8).
 
 A municipality applies for all its started standard cells at once; applications
 are taken in the quarter's random municipal order and paid while the pool lasts.
@@ -79,6 +79,10 @@ def applicants(order, ri, n):
 @njit
 def offer(pool, gross, asks, granted, queue, trust):
     """One offer: asks, the queue, grants; returns (paid, refused, anything asked)."""
+    pool = Pool(*pool)
+    asks = Asks(*asks)
+    queue = Queue(*queue)
+    trust = GrantTrust(*trust)
     ri, bi, standard, base = asks.ri, asks.bi, asks.standard, asks.base
     slot, rows, share, remaining = queue.slot, queue.rows, pool.share, pool.remaining
     ask = np.empty(ri.size)

@@ -25,14 +25,6 @@ from sim.model.state import ADOPTED, FAILED, IMPLEMENTING, LOCAL
 FAILED_BY = 10  # settle() returns FAILED_BY + mandator code for a failed cell
 
 
-class ImplBlocks(NamedTuple):
-    """(B,) catalogue columns of implementations."""
-
-    failure: np.ndarray  # failure hazard
-    central_owned: np.ndarray  # bool
-    quarters: np.ndarray  # integration time
-
-
 class Work(NamedTuple):
     """(M, B) implementation state of the cells."""
 
@@ -81,11 +73,20 @@ class NewCells(NamedTuple):
     migrating: np.ndarray
     base: np.ndarray  # EUR: cost after cuts, before grants and overruns
     u: np.ndarray  # overrun draw
+    granted: np.ndarray  # EUR: grants paid (written by the grant queue)
+    total: np.ndarray  # EUR: cost with its overrun (written by the stage)
 
 
 @njit
 def progress(rule, blocks, q, work, rows, eff, u, paid):
-    """Every cell under implementation in row-major order; returns (cells paid, finished)."""
+    """Every cell under implementation in row-major order; returns (cells paid, finished).
+
+    ``rule`` is an ``ImplementationRule`` record, ``blocks`` the block table.
+    """
+    work = Work(*work)
+    rows = ImplRows(*rows)
+    eff = ImplEffects(*eff)
+    r = rule[0]
     n_paid, n_done = 0, 0
     for i in range(work.status.shape[0]):
         joint, neg_c, neg_r = 0, 0, 0
@@ -93,25 +94,23 @@ def progress(rule, blocks, q, work, rows, eff, u, paid):
             if work.status[i, b] != IMPLEMENTING:
                 continue
             member = rows.centre_member[i]
-            support = ir.support(rule, eff.support[i, b], member)
-            cap = ir.capacity(rule, rows.capacity[i], member, support)
-            advanced, u_fail = ir.advance(rule.slip_probability, cap, u[i, b])
+            support = ir.support(r, eff.support[i, b], member)
+            cap = ir.capacity(r, rows.capacity[i], member, support)
+            advanced, u_fail = ir.advance(r.slip_probability, cap, u[i, b])
             if advanced:
                 work.remaining[i, b] -= 1
             done = work.remaining[i, b] <= 0
             paid[n_paid] = _pay(work, i, b, done)
             n_paid += 1
-            p = ir.failure_probability(
-                rule, blocks.failure[b], cap, support, eff.extra_failure[i, b]
-            )
+            p = ir.failure_probability(r, blocks[b].failure, cap, support, eff.extra_failure[i, b])
             if done:
                 n_done += 1
                 failed = u_fail < p
-                code = settle(rule, q, work, i, b, failed)
-                joint += int(not failed and code == ADOPTED and blocks.central_owned[b])
+                code = settle(r, q, work, i, b, failed)
+                joint += int(not failed and code == ADOPTED and blocks[b].central_owned)
                 neg_c += int(failed and code == FAILED_BY + MANDATE_CENTRAL)
                 neg_r += int(failed and code == FAILED_BY + MANDATE_REGIONAL)
-        eff.trust_central_pos[i] += rule.joint_success_weight * joint
+        eff.trust_central_pos[i] += r.joint_success_weight * joint
         eff.trust_central_neg[i] += neg_c
         eff.trust_region_neg[i] += neg_r
     return n_paid, n_done
@@ -161,12 +160,16 @@ def settle(rule, q, work, i, b, failed):
 
 
 @njit
-def start_cells(decision_rule, started, local_all, cut, work, gross_cost, u_ovr, out):
+def start_cells(decision_rule, starts, work, gross_cost, u_ovr, out):
     """Started cells in row-major order with their cost after cuts (before grants).
 
     A local build costs ``local_cost_factor`` times more; leaving a local solution
-    for the standard adds the migration cost.
+    for the standard adds the migration cost. ``starts`` is the decision's output.
     """
+    work = Work(*work)
+    out = NewCells(*out)
+    costs = decision_rule[0]
+    started, local_all, cut = starts.started, starts.local, starts.cut
     k = 0
     for i in range(started.shape[0]):
         for b in range(started.shape[1]):
@@ -175,27 +178,33 @@ def start_cells(decision_rule, started, local_all, cut, work, gross_cost, u_ovr,
             gross = gross_cost[i, b]
             loc = local_all[i, b]
             c = gross * clip(1.0 - cut[i, b], 0.0, 1.0)
-            c = decision_rule.local_cost_factor * c if loc else c
+            c = costs.local_cost_factor * c if loc else c
             mig = not loc and work.status[i, b] == LOCAL
-            out.base[k] = c + (decision_rule.migration_cost_share * gross if mig else 0.0)
+            out.base[k] = c + (costs.migration_cost_share * gross if mig else 0.0)
             out.ri[k], out.bi[k], out.local[k], out.migrating[k] = i, b, loc, mig
             out.u[k] = u_ovr[i, b]
             k += 1
 
 
 @njit
-def open_cells(rule, blocks, q, new, granted, total, work, rows, eff):
+def open_cells(rule, blocks, q, new, work, rows, eff):
     """Write the new implementations into the state; book mandated starts as trust.
 
     A mandated start is an experience with the mandating level: the unfunded share
     of its cost a negative one, the funded share a positive one ("funded
     obligations"), from the grants actually received in the same cells.
     """
+    new = NewCells(*new)
+    work = Work(*work)
+    rows = ImplRows(*rows)
+    eff = ImplEffects(*eff)
+    r = rule[0]
+    granted, total = new.granted, new.total
     sums = np.zeros(4)  # central neg, central pos, regional neg, regional pos of a row
     for k in range(new.ri.size):
         i, b = new.ri[k], new.bi[k]
-        support = ir.support(rule, eff.support[i, b], rows.centre_member[i])
-        quarters = ir.duration(rule, blocks.quarters[b], support)
+        support = ir.support(r, eff.support[i, b], rows.centre_member[i])
+        quarters = ir.duration(r, blocks[b].quarters, support)
         work.status[i, b] = IMPLEMENTING
         work.migrating[i, b], work.building_local[i, b] = new.migrating[k], new.local[k]
         work.since[i, b] = q

@@ -32,16 +32,6 @@ class RegionalTerms(NamedTuple):
     consider_hazard: float  # 1/quarter
 
 
-class RegionParams(NamedTuple):
-    """Fixed for a run."""
-
-    rule: dr.DecisionRule
-    blocks: dr.BlockColumns
-    terms: RegionalTerms
-    prereq: np.ndarray  # (B, B) bool
-    quarters: np.ndarray  # (B,) integration time
-
-
 class RegionInputs(NamedTuple):
     """This quarter's value inputs, one row per region."""
 
@@ -54,6 +44,7 @@ class RegionInputs(NamedTuple):
     live: np.ndarray  # (B,) platform live
     network: np.ndarray  # (B,)
     credibility: float
+    quarter: int
 
 
 class RegionState(NamedTuple):
@@ -68,12 +59,15 @@ class RegionState(NamedTuple):
     mandated_now: np.ndarray  # (R, B) bool: instruments' obligations this quarter
     trust_pos: np.ndarray
     trust_neg: np.ndarray
+    starts: np.ndarray  # (R, B) bool: started this quarter (written by ``decide``)
+    cost: np.ndarray  # (R, B) EUR: cost of each start before overrun
 
 
 @njit
-def progress(par, q, state, u_prog, u_fail):
+def progress(terms, blocks, q, state, u_prog, u_fail):
     """Regions' implementations advance, finish, succeed or fail."""
-    t = par.terms
+    state = RegionState(*state)
+    t = terms[0]
     for i in range(state.status.shape[0]):
         succeeded = 0
         for b in range(state.status.shape[1]):
@@ -83,7 +77,7 @@ def progress(par, q, state, u_prog, u_fail):
                 state.remaining[i, b] -= 1
             if state.remaining[i, b] > 0:
                 continue
-            if u_fail[i, b] < ir.region_failure_probability(t.failure_scale, par.blocks.failure[b]):
+            if u_fail[i, b] < ir.region_failure_probability(t.failure_scale, blocks[b].failure):
                 state.status[i, b] = FAILED
                 state.retry_at[i, b] = q + t.retry_after
                 state.belief[i, b] *= 1.0 - t.failure_belief_drop
@@ -94,17 +88,21 @@ def progress(par, q, state, u_prog, u_fail):
 
 
 @njit
-def decide(par, q, inp, state, u, starts, cost):
+def decide(rule, terms, blocks, inp, state, u):
     """Options, value and choice of every region, then the budget; returns the starts."""
-    t = par.terms
+    inp = RegionInputs(*inp)
+    state = RegionState(*state)
+    r, t = rule[0], terms[0]
+    starts, cost = state.starts, state.cost
     for i in range(state.status.shape[0]):
-        for b in range(state.status.shape[1]):
+        adopted = np.int64(0)
+        for b in range(blocks.size):
+            if state.status[i, b] == ADOPTED:
+                adopted |= np.int64(1) << b
+        for b in range(blocks.size):
             s = state.status[i, b]
-            ready = s == NONE or (s == FAILED and q >= state.retry_at[i, b])
-            met = True
-            for p in range(state.status.shape[1]):
-                if par.prereq[b, p] and state.status[i, p] != ADOPTED:
-                    met = False
+            ready = s == NONE or (s == FAILED and inp.quarter >= state.retry_at[i, b])
+            met = (blocks[b].prereq_mask & ~adopted) == 0
             cell = dr.ValueCell(
                 trust=inp.trust[i],
                 credibility=inp.credibility,
@@ -122,17 +120,18 @@ def decide(par, q, inp, state, u, starts, cost):
                 pressure=inp.pressure[i, b],
                 standard_set=True,
             )
-            v, c = dr.standard_value(par.rule, par.blocks, b, cell)
+            v, c = dr.standard_value(r, blocks[b], cell)
             can = ready and met and inp.live[b]
-            ch = dr.choose(par.rule, t.consider_hazard, v, v, can, False, u[i, b])
+            ch = dr.choose(r, t.consider_hazard, v, v, can, False, u[i, b])
             cost[i, b] = c
             starts[i, b] = ch == dr.STANDARD
-    return _budget(par, state, starts, cost)
+    return _budget(blocks, state)
 
 
 @njit
-def _budget(par, state, starts, cost):
+def _budget(blocks, state):
     """Start wanted blocks in ascending block order while each region's money lasts."""
+    starts, cost = state.starts, state.cost
     started = 0
     for b in range(state.status.shape[1]):
         for i in range(state.status.shape[0]):
@@ -140,7 +139,7 @@ def _budget(par, state, starts, cost):
                 started += 1
                 state.free_budget[i] -= cost[i, b]
                 state.status[i, b] = IMPLEMENTING
-                state.remaining[i, b] = par.quarters[b]
+                state.remaining[i, b] = blocks[b].quarters
                 state.mandated[i, b] = state.mandated_now[i, b]
                 if state.mandated[i, b]:
                     state.trust_neg[i] += 1.0

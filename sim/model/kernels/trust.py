@@ -31,14 +31,17 @@ class BeliefPush(NamedTuple):
 
 @njit
 def trust(rule, values, pos, neg, baseline):
-    """Update one level pair's trust values in place from this quarter's experiences."""
+    """Update one level pair's trust values in place (``rule``: a ``TrustRule`` record)."""
+    r = rule[0]
     for i in range(values.shape[0]):
-        values[i] = update_trust(rule, values[i], pos[i], neg[i], baseline)
+        values[i] = update_trust(r, values[i], pos[i], neg[i], baseline)
 
 
 @njit
 def beliefs(belief, success, links, status, push):
     """Municipal beliefs from neighbours' successes (given) and failures (counted here)."""
+    links = Links(*links)
+    push = BeliefPush(*push)
     n_blocks = status.shape[1]
     failed = np.zeros(n_blocks)
     for i in range(status.shape[0]):

@@ -1,4 +1,6 @@
-"""The model's rules, each written once, grouped by mechanism (docs/ODD.md §7; the table in docs/architecture.md maps each rule to its section).
+"""The model's rules, each written once, grouped by mechanism (docs/ODD.md §7).
+
+The table "Where is rule X" in docs/architecture.md maps each rule to its section.
 
 Every rule is a small compiled scalar function (numba ``@njit``: scalars in,
 scalars out, no model object), so the stage kernels (``sim/model/kernels/``) can

@@ -37,7 +37,10 @@ WAIT, STANDARD, LOCAL_BUILD = 0, 1, 2  # choices
 
 
 class DecisionRule(NamedTuple):
-    """Parameters of the value rule and the choice (from ``DecisionParams``)."""
+    """Parameters of the value rule and the choice (from ``DecisionParams``).
+
+    Kernels receive it as a record (``jit.record``) with the same field names.
+    """
 
     pv: float  # years: present value of 1 EUR a year over the appraisal horizon
     credibility_weight: float  # share: benefit discount at zero trust
@@ -68,7 +71,11 @@ class DecisionRule(NamedTuple):
 
 
 class BlockColumns(NamedTuple):
-    """(B,) catalogue columns the value rule reads."""
+    """(B,) catalogue columns the kernels read; kernels get them as one table of records.
+
+    ``jit.table`` turns them into a structured array with one record per block, so
+    a rule reads ``blk.benefit`` of the block it is given.
+    """
 
     benefit: np.ndarray  # EUR per citizen-year at full take-up
     spillover: np.ndarray  # share of the benefit falling to other levels
@@ -76,17 +83,27 @@ class BlockColumns(NamedTuple):
     running: np.ndarray  # EUR per inhabitant-year
     failure: np.ndarray  # share: failure hazard of an implementation
     divisor: np.ndarray  # years over which a start commits its cost: max(quarters / 4, 1)
+    quarters: np.ndarray  # int: integration time in quarters
+    central_owned: np.ndarray  # bool: the platform is central's (else regions')
+    prereq_mask: np.ndarray  # int64: bit p set if block p is a prerequisite
 
     @classmethod
     def from_blocks(cls, blocks) -> BlockColumns:
-        """Build from the model's ``BlockArrays``."""
+        """Build from the model's ``BlockArrays`` (at most 62 blocks: one bit each)."""
+        prereq = np.asarray(blocks.prereq, dtype=bool)
+        if prereq.shape[0] > 62:
+            raise ValueError(f"at most 62 building blocks are supported, got {prereq.shape[0]}")
+        bits = np.left_shift(np.int64(1), np.arange(prereq.shape[0], dtype=np.int64))
         return cls(
-            benefit=np.ascontiguousarray(blocks.benefit, dtype=np.float64),
-            spillover=np.ascontiguousarray(blocks.spillover, dtype=np.float64),
-            visibility=np.ascontiguousarray(blocks.visibility, dtype=np.float64),
-            running=np.ascontiguousarray(blocks.running, dtype=np.float64),
-            failure=np.ascontiguousarray(blocks.failure, dtype=np.float64),
+            benefit=np.asarray(blocks.benefit, dtype=np.float64),
+            spillover=np.asarray(blocks.spillover, dtype=np.float64),
+            visibility=np.asarray(blocks.visibility, dtype=np.float64),
+            running=np.asarray(blocks.running, dtype=np.float64),
+            failure=np.asarray(blocks.failure, dtype=np.float64),
             divisor=np.maximum(blocks.quarters / 4.0, 1.0).astype(np.float64),
+            quarters=np.asarray(blocks.quarters, dtype=np.int64),
+            central_owned=np.asarray(blocks.central_owned, dtype=bool),
+            prereq_mask=(prereq * bits[None, :]).sum(axis=1).astype(np.int64),
         )
 
 
@@ -143,37 +160,35 @@ def peer_weight(role: int, weight: float, follower_boost: float) -> float:
 
 
 @njit
-def local_yearly(
-    rule: DecisionRule, blk: BlockColumns, b: int, pop_skills: float, belief: float
-) -> float:
+def local_yearly(rule: DecisionRule, blk, pop_skills: float, belief: float) -> float:
     """Yearly private benefit of a local solution: own share only, network floor."""
-    return blk.benefit[b] * rule.local_benefit_share * rule.network_floor * pop_skills * belief
+    return blk.benefit * rule.local_benefit_share * rule.network_floor * pop_skills * belief
 
 
 @njit
-def standard_value(rule: DecisionRule, blk: BlockColumns, b: int, c: ValueCell):
-    """(value index, net cost in EUR) of starting the standard block."""
+def standard_value(rule: DecisionRule, blk, c: ValueCell):
+    """(value index, net cost in EUR) of starting the standard block ``blk`` (its record)."""
     pv = rule.pv
     cred = 1.0 - rule.credibility_weight * (1.0 - 0.5 * (c.trust + c.credibility))
     inflation = 1.0 + rule.risk_inflation * (1.0 - c.trust)
-    risk = clip(blk.failure[b] * inflation * (1.0 - c.risk_cut), 0.0, 0.95)
+    risk = clip(blk.failure * inflation * (1.0 - c.risk_cut), 0.0, 0.95)
     pop_skills = c.population * c.skills
-    yearly = blk.benefit[b] * (1.0 - blk.spillover[b]) * pop_skills * c.network * c.belief * cred
+    yearly = blk.benefit * (1.0 - blk.spillover) * pop_skills * c.network * c.belief * cred
     benefit = (1.0 - risk) * yearly * pv
-    running = blk.running[b] * c.population * pv
+    running = blk.running * c.population * pv
     gross = nan_max(c.gross_cost, 1.0)
     net_cost = gross * clip(1.0 - c.cut - c.grant, 0.0, 1.0)
     if c.migrating:
-        benefit = benefit - local_yearly(rule, blk, b, pop_skills, c.belief) * pv
+        benefit = benefit - local_yearly(rule, blk, pop_skills, c.belief) * pv
         net_cost = net_cost + rule.migration_cost_share * gross
     index = (benefit - running - net_cost) / gross
-    autonomy = rule.autonomy_weight * c.autonomy * (1.0 - blk.visibility[b])
+    autonomy = rule.autonomy_weight * c.autonomy * (1.0 - blk.visibility)
     return index - autonomy + c.common + c.pressure, net_cost
 
 
 @njit
-def local_value(rule: DecisionRule, blk: BlockColumns, b: int, c: ValueCell):
-    """(value index, cost in EUR) of building a local non-standard solution.
+def local_value(rule: DecisionRule, blk, c: ValueCell):
+    """(value index, cost in EUR) of building a local non-standard solution of ``blk``.
 
     Grants target the standard only. Instrument pressure (an obligation to have the
     service) counts for a local build only where no interoperability standard is
@@ -182,9 +197,9 @@ def local_value(rule: DecisionRule, blk: BlockColumns, b: int, c: ValueCell):
     """
     pv = rule.pv
     gross = nan_max(c.gross_cost, 1.0)
-    risk = clip(blk.failure[b] * (1.0 - c.risk_cut), 0.0, 0.95)
-    benefit = (1.0 - risk) * local_yearly(rule, blk, b, c.population * c.skills, c.belief) * pv
-    running = rule.local_cost_factor * blk.running[b] * c.population * pv
+    risk = clip(blk.failure * (1.0 - c.risk_cut), 0.0, 0.95)
+    benefit = (1.0 - risk) * local_yearly(rule, blk, c.population * c.skills, c.belief) * pv
+    running = rule.local_cost_factor * blk.running * c.population * pv
     cost = rule.local_cost_factor * gross * clip(1.0 - c.cut, 0.0, 1.0)
     value = (benefit - running - cost) / gross + c.common
     return value + (0.0 if c.standard_set else c.pressure), cost

@@ -1,4 +1,4 @@
-"""Implementations: slips, capacity and support, failure, duration, overruns (docs/ODD.md §7.5, §7.6).
+"""Implementations: slips, capacity, support, failure, duration, overruns (ODD §7.5, §7.6).
 
 An implementation takes the block's time, longer when a quarter's work slips
 (likelier with low ICT capacity) and shorter with support (shared centres, task
