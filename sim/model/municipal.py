@@ -47,26 +47,49 @@ def join_centres(model: EGovModel, u: np.ndarray) -> None:
     st, rp = model.state, model.params.regional
     if model.rstate.n == 0:
         return
-    ik.join(st.region, model.rstate.hosts_centre, st.population, st.centre_member,
-            st.trust_region, u, rp.centre_small_population, rp.centre_join_probability,
-            model.effects.trust_region_pos)  # fmt: skip
+    ik.join(
+        st.region,
+        model.rstate.hosts_centre,
+        st.population,
+        st.centre_member,
+        st.trust_region,
+        u,
+        rp.centre_small_population,
+        rp.centre_join_probability,
+        model.effects.trust_region_pos,
+    )
 
 
 def _effects(model: EGovModel) -> tuple:
     """This quarter's ``ImplEffects``, as the plain tuple the kernels take."""
     eff = model.effects
-    return tuple(ik.ImplEffects(
-        eff.support, eff.extra_failure, eff.mandator, eff.trust_central_pos,
-        eff.trust_central_neg, eff.trust_region_pos, eff.trust_region_neg,
-    ))  # fmt: skip
+    return tuple(
+        ik.ImplEffects(
+            eff.support,
+            eff.extra_failure,
+            eff.mandator,
+            eff.trust_central_pos,
+            eff.trust_central_neg,
+            eff.trust_region_pos,
+            eff.trust_region_neg,
+        )
+    )
 
 
 def progress(model: EGovModel, u: np.ndarray) -> float:
     """Advance, pay and settle every implementation; returns the euros paid."""
     rec, views = model.records, model.views
     paid = np.empty(u.size)
-    n_paid, n_done = ik.progress(rec.implementation, rec.blocks, int(model.quarter), views.work,
-                                 views.impl_rows, _effects(model), u, paid)  # fmt: skip
+    n_paid, n_done = ik.progress(
+        rec.implementation,
+        rec.blocks,
+        int(model.quarter),
+        views.work,
+        views.impl_rows,
+        _effects(model),
+        u,
+        paid,
+    )
     if n_done:
         model.adoption_changed()
     total = float(np.add.reduce(paid[:n_paid]))
@@ -82,27 +105,45 @@ def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dk.Decid
     if model.choice_rule is dr.choose:
         dk.decide(rec.decision, rec.municipal, rec.blocks, ctx, cells, rows, tuple(out))
     else:  # a researcher's own compiled rule, same signature (compiled in this process)
-        dk.decide_with(rec.decision, rec.municipal, rec.blocks, ctx, cells, rows, tuple(out),
-                       model.choice_rule)  # fmt: skip
+        dk.decide_with(
+            rec.decision, rec.municipal, rec.blocks, ctx, cells, rows, tuple(out), model.choice_rule
+        )
     return out
 
 
 def decision_records(
     model: EGovModel, u: np.ndarray, block_order: np.ndarray
 ) -> tuple[tuple, tuple, dk.DecideOut]:
-    """This quarter's ``DecideContext`` and ``DecideCells`` (as plain tuples, as the kernels
-    take them) and fresh ``DecideOut`` outputs (budgets written in place)."""
+    """This quarter's decision inputs, and fresh outputs (budgets written in place).
+
+    ``DecideContext`` and ``DecideCells`` come as plain tuples, as the kernels take them.
+    """
     st, eff = model.state, model.effects
     shape = (st.n, st.n_blocks)
     out = dk.DecideOut(
         st.free_budget, np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape)
     )
-    ctx = dk.DecideContext(model.platform_live(), model.standard_set(), model.network_now(),
-                           float(model.central.credibility), int(model.quarter), u,
-                           block_order)  # fmt: skip
-    cells = dk.DecideCells(st.status, st.since, st.failed_at, st.migrating, st.belief,
-                           model.peer_adoption(), eff.pressure, eff.offered_grant_share(),
-                           eff.cost_cut, st.gross_cost)  # fmt: skip
+    ctx = dk.DecideContext(
+        model.platform_live(),
+        model.standard_set(),
+        model.network_now(),
+        float(model.central.credibility),
+        int(model.quarter),
+        u,
+        block_order,
+    )
+    cells = dk.DecideCells(
+        st.status,
+        st.since,
+        st.failed_at,
+        st.migrating,
+        st.belief,
+        model.peer_adoption(),
+        eff.pressure,
+        eff.offered_grant_share(),
+        eff.cost_cut,
+        st.gross_cost,
+    )
     return tuple(ctx), tuple(cells), out
 
 
@@ -117,8 +158,9 @@ def start_probabilities(model: EGovModel) -> tuple[np.ndarray, np.ndarray]:
     out = out._replace(free_budget=st.free_budget.copy())
     p = np.zeros((2, st.n, st.n_blocks))
     rec = model.records
-    dk.probabilities(rec.decision, rec.municipal, rec.blocks, ctx, cells, model.views.decide_rows,
-                     tuple(out), p)  # fmt: skip
+    dk.probabilities(
+        rec.decision, rec.municipal, rec.blocks, ctx, cells, model.views.decide_rows, tuple(out), p
+    )
     return p[0], p[1]
 
 
@@ -132,14 +174,28 @@ def begin(model: EGovModel, starts: dk.DecideOut, order: np.ndarray, u_ovr: np.n
     size = int(np.count_nonzero(starts.started))
     if size == 0:
         return
-    new = ik.NewCells(np.empty(size, np.int64), np.empty(size, np.int64), np.empty(size, np.bool_),
-                      np.empty(size, np.bool_), np.empty(size), np.empty(size), np.zeros(size),
-                      np.empty(size))  # fmt: skip
+    new = ik.NewCells(
+        np.empty(size, np.int64),
+        np.empty(size, np.int64),
+        np.empty(size, np.bool_),
+        np.empty(size, np.bool_),
+        np.empty(size),
+        np.empty(size),
+        np.zeros(size),
+        np.empty(size),
+    )
     ik.start_cells(rec.decision, starts, views.work, st.gross_cost, u_ovr, tuple(new))
     settle_grants(model, new, order)
     new.total[:] = new.base * (1.0 + ip.local_overrun_scale * overrun(new.u, ip))
-    ik.open_cells(rec.implementation, rec.blocks, int(model.quarter), tuple(new), views.work,
-                  views.impl_rows, _effects(model))  # fmt: skip
+    ik.open_cells(
+        rec.implementation,
+        rec.blocks,
+        int(model.quarter),
+        tuple(new),
+        views.work,
+        views.impl_rows,
+        _effects(model),
+    )
 
 
 def settle_grants(model: EGovModel, new: ik.NewCells, order: np.ndarray) -> None:
@@ -150,8 +206,14 @@ def settle_grants(model: EGovModel, new: ik.NewCells, order: np.ndarray) -> None
         return
     queue = tuple(gk.Queue(*gk.applicants(order, new.ri, st.n)))
     asks = tuple(gk.Asks(new.ri, new.bi, standard, new.base))
-    trust = tuple(gk.GrantTrust(eff.trust_central_neg, eff.trust_region_neg,
-                                eff.trust_region_pos, float(model.params.trust.grant_weight)))  # fmt: skip
+    trust = tuple(
+        gk.GrantTrust(
+            eff.trust_central_neg,
+            eff.trust_region_neg,
+            eff.trust_region_pos,
+            float(model.params.trust.grant_weight),
+        )
+    )
     for offer in eff.grant_offers:
         pool = offer.pool
         view = (offer.share, float(pool.remaining), pool.payer == "central")  # a gk.Pool

@@ -115,10 +115,30 @@ class Views:
         """From the model's municipal state."""
         st = model.state
         work = ik.Work(
-            st.status, st.remaining, st.due, st.instalment, st.spent, st.grant_unspent,
-            st.granted, st.building_local, st.migrating, st.mandated, st.ever_local,
-            st.adopted_at, st.failed_at, st.since, st.belief,
-        )  # fmt: skip
-        rows = dk.DecideRows(st.role, st.centre_member, st.guardian, st.population, st.skills,
-                             st.autonomy, st.trust_central, st.trust_region)  # fmt: skip
+            st.status,
+            st.remaining,
+            st.due,
+            st.instalment,
+            st.spent,
+            st.grant_unspent,
+            st.granted,
+            st.building_local,
+            st.migrating,
+            st.mandated,
+            st.ever_local,
+            st.adopted_at,
+            st.failed_at,
+            st.since,
+            st.belief,
+        )
+        rows = dk.DecideRows(
+            st.role,
+            st.centre_member,
+            st.guardian,
+            st.population,
+            st.skills,
+            st.autonomy,
+            st.trust_central,
+            st.trust_region,
+        )
         return cls(tuple(work), tuple(ik.ImplRows(st.capacity, st.centre_member)), tuple(rows))

@@ -85,18 +85,33 @@ def adoption_stage(model: EGovModel) -> None:
     shape = (rs.n, len(model.catalogue))
     u_dec, u_prog, u_fail, u_ovr = (rng.random(shape) for _ in range(4))
     rec, eff = model.records, model.effects
-    state = rk.RegionState(rs.status, rs.remaining, rs.mandated, rs.belief, model.region_retry_at,
-                           rs.free_budget, eff.region_mandated, eff.region_trust_pos,
-                           eff.region_trust_neg, np.zeros(shape, dtype=np.bool_),
-                           np.zeros(shape))  # fmt: skip
+    state = rk.RegionState(
+        rs.status,
+        rs.remaining,
+        rs.mandated,
+        rs.belief,
+        model.region_retry_at,
+        rs.free_budget,
+        eff.region_mandated,
+        eff.region_trust_pos,
+        eff.region_trust_neg,
+        np.zeros(shape, dtype=np.bool_),
+        np.zeros(shape),
+    )
     q = int(model.quarter)
     rk.progress(rec.regional, rec.blocks, q, tuple(state), u_prog, u_fail)
     inp = rk.RegionInputs(
-        population=rec.region_served, skills=region_skills(model), trust=rs.trust_central,
+        population=rec.region_served,
+        skills=region_skills(model),
+        trust=rs.trust_central,
         peer=rk.peer_shares(model.state.region, model.state.status, rec.region_counts),
-        pressure=eff.region_pressure, gross=model.region_gross, live=model.platform_live(),
-        network=model.network_now(), credibility=float(model.central.credibility), quarter=q,
-    )  # fmt: skip
+        pressure=eff.region_pressure,
+        gross=model.region_gross,
+        live=model.platform_live(),
+        network=model.network_now(),
+        credibility=float(model.central.credibility),
+        quarter=q,
+    )
     if rk.decide(rec.decision, rec.regional, rec.blocks, tuple(inp), tuple(state), u_dec):
         _pay_starts(model, state.starts, state.cost, u_ovr)
     _pay_running(model)

@@ -175,13 +175,22 @@ def _value_cell(r, t, blk, inputs, at, can, out):
     out.cut[i, b] = c
     owner = rows.trust_central[i] if blk.central_owned else rows.trust_region[i]
     cell = dr.ValueCell(
-        trust=owner, credibility=ctx.credibility, population=rows.population[i],
-        skills=rows.skills[i], risk_cut=rows.guardian[i] * t.guardian_risk_cut,
-        belief=cells.belief[i, b], network=ctx.network[b], gross_cost=cells.gross_cost[i, b],
-        cut=c, grant=cells.grant[i, b], migrating=cells.status[i, b] == LOCAL,
-        autonomy=rows.autonomy[i], common=peer_w * cells.peer[i, b] + lead,
-        pressure=cells.pressure[i, b], standard_set=ctx.standard[b],
-    )  # fmt: skip
+        trust=owner,
+        credibility=ctx.credibility,
+        population=rows.population[i],
+        skills=rows.skills[i],
+        risk_cut=rows.guardian[i] * t.guardian_risk_cut,
+        belief=cells.belief[i, b],
+        network=ctx.network[b],
+        gross_cost=cells.gross_cost[i, b],
+        cut=c,
+        grant=cells.grant[i, b],
+        migrating=cells.status[i, b] == LOCAL,
+        autonomy=rows.autonomy[i],
+        common=peer_w * cells.peer[i, b] + lead,
+        pressure=cells.pressure[i, b],
+        standard_set=ctx.standard[b],
+    )
     v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
     if can[0]:
         v_std, cost_std = dr.standard_value(r, blk, cell)
