@@ -53,6 +53,13 @@ fi
 # The model's fused kernels are compiled by numba on first use and cached beside the
 # source; compiling them here (seconds, once per checkout) keeps that out of the first
 # run and out of every worker process of the first batch.
-"$PY" -c "from sim.model.model import EGovModel; EGovModel(rng=0).run()" \
-    || { echo "bootstrap: compiling the model's kernels failed (see above)" >&2; exit 1; }
+# A cache written by an older checkout can name record types that no longer exist
+# (numba then fails while reading its index): drop the caches and compile afresh.
+WARM="from sim.model.model import EGovModel; EGovModel(rng=0).run()"
+if ! "$PY" -c "$WARM" 2>/dev/null; then
+    echo "bootstrap: compiling the model's kernels afresh (stale or missing cache)" >&2
+    find sim -name '*.nbi' -delete -o -name '*.nbc' -delete
+    "$PY" -c "$WARM" \
+        || { echo "bootstrap: compiling the model's kernels failed (see above)" >&2; exit 1; }
+fi
 echo "bootstrap: environment ready in .venv ($("$PY" --version))" >&2
