@@ -53,6 +53,7 @@ def heatmap_figure(
     label: str | None = None,
     contour: float | None = None,
     title: str | None = None,
+    axis_labels: tuple[str, str] | None = None,
 ) -> Figure:
     """Cells coloured by value (0–1 scale for shares), values written in, one contour line.
 
@@ -61,21 +62,27 @@ def heatmap_figure(
         label: Colour-bar label (default: from the metric name if the grid has one).
         contour: Draw the line where the value crosses this level (e.g. 0.5).
         title: Figure title.
+        axis_labels: (x, y) axis labels; default the grid's column and index names.
     """
     values = grid.to_numpy(dtype=float)
     share = np.nanmin(values) >= 0 and np.nanmax(values) <= 1
     fig = Figure(figsize=(6.4, 4.6), dpi=DPI, layout="constrained")
     ax = fig.add_subplot()
+    # Shares start at 0; the top is the next tenth above the largest value, so a grid
+    # of small shares still shows its structure instead of one dark colour.
+    top = min(1.0, np.ceil(np.nanmax(values) * 10) / 10) if share else None
     mesh = ax.imshow(values, origin="lower", aspect="auto", cmap="viridis",
-                     vmin=0 if share else None, vmax=1 if share else None)  # fmt: skip
+                     vmin=0 if share else None, vmax=top or None)  # fmt: skip
     for (i, j), v in np.ndenumerate(values):
-        colour = "white" if (v < 0.5 if share else v < np.nanmean(values)) else "black"
+        lo, hi = mesh.get_clim()
+        colour = "white" if v < lo + 0.6 * (hi - lo) else "black"
         ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=8, color=colour)
     if contour is not None and np.nanmin(values) < contour < np.nanmax(values):
         ax.contour(values, levels=[contour], colors="white", linewidths=2)
     ax.set_xticks(range(grid.shape[1]), [f"{c:g}" for c in grid.columns])
     ax.set_yticks(range(grid.shape[0]), [f"{r:g}" for r in grid.index])
-    ax.set(xlabel=str(grid.columns.name), ylabel=str(grid.index.name))
+    xlabel, ylabel = axis_labels or (str(grid.columns.name), str(grid.index.name))
+    ax.set(xlabel=xlabel, ylabel=ylabel)
     metric = grid.attrs.get("metric")
     fig.colorbar(mesh, ax=ax, label=label or (metric_label(metric)[1] if metric else "value"))
     if title:
