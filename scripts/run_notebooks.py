@@ -1,4 +1,4 @@
-"""Execute the tutorial notebooks, optionally with parameters injected (papermill style).
+r"""Execute the tutorial notebooks, optionally with parameters injected (papermill style).
 
 Each notebook's first code cell is tagged ``parameters``; values given with ``-p`` go
 into a new cell tagged ``injected-parameters`` right after it, exactly as papermill

@@ -9,13 +9,19 @@ before any run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.analysis.figures import metric_label, require
+from sim.analysis.summary import summarise_metric
 from sim.model.country import SIZE_CLASS_LABELS, Country, size_class
+
+if TYPE_CHECKING:
+    from sim.experiments.store import ResultsStore
 
 DPI = 100
 
@@ -74,4 +80,59 @@ def size_distribution_figure(countries: Mapping[str, Country]) -> Figure:
     ax.grid(alpha=0.3, which="both")
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=8)
+    return fig
+
+
+def stack_finals(stores: Mapping[str, ResultsStore], columns: Sequence[str]) -> pd.DataFrame:
+    """The finals of one results store per country, stacked with a ``country`` column.
+
+    Each country runs as its own experiment (a country preset is a scenario setting),
+    so comparing countries means reading several stores side by side.
+    """
+    frames = []
+    for label, store in stores.items():
+        f = store.finals(["scenario", "point", "replicate", *columns])
+        frames.append(f.assign(country=label, scenario=f["scenario"].astype(str)))
+    return pd.concat(frames, ignore_index=True)
+
+
+def stack_summaries(stores: Mapping[str, ResultsStore], metric: str) -> pd.DataFrame:
+    """Median and p10–p90 of ``metric`` by country × scenario × quarter."""
+    frames = [
+        summarise_metric(store.runs([metric]), metric).assign(country=label)
+        for label, store in stores.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def paths_figure(summary: pd.DataFrame, metric: str, title: str | None = None) -> Figure:
+    """One panel per country: median path and p10–p90 band of each scenario.
+
+    Args:
+        summary: :func:`stack_summaries` output.
+        metric: The metric summarised.
+        title: Figure title.
+    """
+    require(summary, ["country", "scenario", "quarter", f"{metric}_median", f"{metric}_p10",
+                      f"{metric}_p90"], "paths_figure")  # fmt: skip
+    countries = list(pd.unique(summary["country"]))
+    ncols = min(len(countries), 3)
+    nrows = -(-len(countries) // ncols)
+    fig = Figure(figsize=(4.0 * ncols, 3.0 * nrows), dpi=DPI, layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True).ravel()
+    for ax, label in zip(axes, countries, strict=False):
+        g = summary[summary["country"] == label]
+        for k, scenario in enumerate(pd.unique(g["scenario"])):
+            s = g[g["scenario"] == scenario].sort_values("quarter")
+            q = s["quarter"].to_numpy()
+            ax.fill_between(q, s[f"{metric}_p10"], s[f"{metric}_p90"], color=f"C{k % 10}",
+                            alpha=0.2, lw=0)  # fmt: skip
+            ax.plot(q, s[f"{metric}_median"], color=f"C{k % 10}", lw=1.6, label=str(scenario))
+        ax.set(title=str(label), xlabel="quarter", ylabel=metric_label(metric)[1])
+        ax.grid(alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+    for ax in axes[len(countries) :]:
+        ax.set_visible(False)
+    axes[0].legend(frameon=False, fontsize=8)
+    fig.suptitle(title or f"{metric_label(metric)[0]}: median and p10–p90 band over replicates")
     return fig

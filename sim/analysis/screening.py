@@ -36,6 +36,7 @@ def influential_factors(
         raise ValueError(
             f"influential_factors: no Morris indices for output {output!r}; the table has {present}"
         )
-    ranked = rows.groupby("factor", sort=False)["mu_star"].mean().sort_values(ascending=False)
+    by_factor = rows.groupby("factor", sort=False)["mu_star"].mean()
+    ranked = by_factor.sort_values(ascending=False, kind="stable")  # ties: design order
     kept = ranked[ranked >= share * ranked.iloc[0]].index.tolist()
     return kept if top is None else kept[:top]

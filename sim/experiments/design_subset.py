@@ -24,6 +24,7 @@ def subset_design(
     method: str | None = None,
     samples: int | None = None,
     reps: int | None = None,
+    second_order: bool | None = None,
     name: str | None = None,
 ) -> Design:
     """The design with only ``factors`` varied (the others stay at the base scenario's values).
@@ -34,6 +35,8 @@ def subset_design(
         method: Sampling method of the new design (default: the design's).
         samples: Samples of the new design (default: the design's).
         reps: Replicates per point (default: the design's).
+        second_order: Sobol' second-order indices (default: the design's); without
+            them a Sobol' design needs N·(D+2) points instead of N·(2D+2).
         name: Name (and default results folder) of the new design; default
             ``<name>-<method>-<k>f``.
 
@@ -61,6 +64,7 @@ def subset_design(
         method=method,
         samples=design.samples if samples is None else samples,
         reps=design.reps if reps is None else reps,
+        second_order=design.second_order if second_order is None else second_order,
         factors=chosen,
         sha256=f"derived from {design.sha256}" if design.sha256 else "derived",
     )
