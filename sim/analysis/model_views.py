@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.model.agents import Municipality
 from sim.model.central import LIVE
 from sim.model.metrics import LEVELS
 from sim.model.state import ROLE_NAMES, STATUS_NAMES
@@ -58,7 +59,7 @@ def municipality_profile(model: EGovModel, index: int) -> pd.Series:
     n = model.state.n
     if not 0 <= index < n:
         raise IndexError(f"municipality index {index} is out of range; expected 0..{n - 1}")
-    agent = next(a for a in model.agents_by_type[_municipality_type()] if a.index == index)
+    agent = next(a for a in model.agents_by_type[Municipality] if a.index == index)
     st, region = model.state, agent.region
     values: dict[str, object] = {
         "name": agent.name,
@@ -76,12 +77,6 @@ def municipality_profile(model: EGovModel, index: int) -> pd.Series:
     }
     values.update({f"block:{k}": s for k, s in agent.block_status.items()})
     return pd.Series(values, name=f"municipality {index}")
-
-
-def _municipality_type() -> type:
-    from sim.model.agents import Municipality
-
-    return Municipality
 
 
 def status_table(model: EGovModel) -> pd.DataFrame:
