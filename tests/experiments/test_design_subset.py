@@ -84,3 +84,14 @@ def test_api_sensitivity_runs_a_loaded_design(tmp_path):
         api.sensitivity(sub, design_overrides=["design.reps=2"], out=tmp_path / "x")
     with pytest.raises(UsageError, match="design.method = 'factorial' is not allowed"):
         api.sensitivity(load_design(path), method="factorial", out=tmp_path / "y")
+
+
+def test_api_sweep_runs_a_loaded_design_into_its_own_folder(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY.format(base=(ROOT / "scenarios" / "funded_mandate.toml").as_posix()))
+    serial = api.Execution(executor="serial", progress=False)
+    sub = subset_design(load_design(path), ["decision.peer_weight"], samples=2)
+    store = api.sweep(sub, out=tmp_path / "out", execution=serial, report=False)
+    finals = store.finals()
+    assert len(finals) == 2 * (1 + 1)  # Morris: trajectories x (factors + 1)
+    assert "decision.peer_weight" in finals and "decision.logit_scale" not in finals
