@@ -104,7 +104,7 @@ def compare(
 
 
 def sweep(
-    design: str | Path,
+    design: str | Path | Design,
     out: str | Path | None = None,
     *,
     overrides: Sequence[str] = (),
@@ -116,7 +116,7 @@ def sweep(
     """Run a design file's points × replicates on its base scenarios (``egov-sim sweep``).
 
     Args:
-        design: The design TOML file.
+        design: The design TOML file, or a loaded :class:`~sim.experiments.design.Design`.
         out: Results folder (default ``results/<design name>``).
         overrides: ``--set`` strings applied to the base scenarios.
         design_overrides: ``design.<key>=VALUE`` strings (``--reps``, ``--seed``, ...).
@@ -133,7 +133,7 @@ def sweep(
 
 
 def plan_design(
-    design: str | Path,
+    design: str | Path | Design,
     overrides: Sequence[str] = (),
     design_overrides: Sequence[str] = (),
     kind: str = "sweep",
@@ -141,22 +141,49 @@ def plan_design(
     """Load a design and its base scenarios, and validate every point before any run.
 
     A bad value at point 917 of a Sobol design should stop the command at once with
-    a located error, not fail 917 runs an hour later inside workers.
+    a located error, not fail 917 runs an hour later inside workers. ``design`` may be
+    a loaded :class:`Design` (e.g. from :func:`sim.experiments.design_subset.subset_design`);
+    then ``design_overrides`` may only set ``design.method``.
     """
-    from sim.experiments.design import apply_point, load_design
+    from sim.experiments.design import Design, apply_point, load_design
     from sim.experiments.scenario import load_scenarios
 
-    d = load_design(design, design_overrides)
+    d = _given_design(design, design_overrides) if isinstance(design, Design) else None
+    d = d or load_design(design, design_overrides)
     bases = tuple(load_scenarios(d.scenarios, [*d.overrides, *overrides]))
     points = tuple(d.points())
+    where = str(d.path or d.name) if isinstance(design, Design) else str(design)
     for base in bases:
         for values in points:
-            apply_point(base, values, where=str(design))
+            apply_point(base, values, where=where)
     return Experiment(kind, bases, d.reps, d.seed, points, d.to_dict(), name=d.name), d
 
 
+def _given_design(design: Design, design_overrides: Sequence[str]) -> Design:
+    """A loaded design with a ``design.method=...`` override applied (nothing else is allowed)."""
+    import dataclasses
+
+    from sim.errors import UsageError
+    from sim.experiments.design import check_method
+
+    method = design.method
+    for text in design_overrides:
+        key, _, value = text.partition("=")
+        if key.strip() != "design.method":
+            raise UsageError(
+                f"design {design.name}: override {text!r} is not allowed for a loaded design; "
+                "only design.method=... (set the rest with subset_design or in the file)"
+            )
+        method = value.strip().strip("\"'")
+    if method == design.method:
+        return design
+    new = dataclasses.replace(design, method=method)
+    check_method(new, design.name)
+    return new
+
+
 def sensitivity(
-    design: str | Path,
+    design: str | Path | Design,
     method: str | None = None,
     outputs: Sequence[str] = ("adoption_mun",),
     out: str | Path | None = None,
@@ -170,7 +197,8 @@ def sensitivity(
     """Morris or Sobol indices of final outputs over a design (``egov-sim sensitivity``).
 
     Args:
-        design: A design file (any method; ``method`` overrides ``design.method``).
+        design: A design file (any method; ``method`` overrides ``design.method``), or
+            a loaded :class:`~sim.experiments.design.Design`.
         method: ``"morris"`` or ``"sobol"``, or ``None`` to keep the file's.
         outputs: Final metrics to analyse (columns of the finals table).
         out: Results folder (default ``results/<design name>``).
@@ -191,7 +219,7 @@ def sensitivity(
     exp, d = plan_design(design, overrides, extra, "sensitivity")
     if d.method not in ("morris", "sobol"):
         raise UsageError(
-            f"{design}: design.method = {d.method!r} is not allowed for sensitivity; "
+            f"{d.path or d.name}: design.method = {d.method!r} is not allowed for sensitivity; "
             "expected morris or sobol (or pass --method)"
         )
     check_outputs(exp.scenarios, outputs)

@@ -245,7 +245,7 @@ def _load(path: Path, overrides: Sequence[str]) -> Design:
         path=path,
         sha256=hashlib.sha256(data).hexdigest(),
     )
-    _check_method(design, where)
+    check_method(design, where)
     return design
 
 
@@ -325,7 +325,7 @@ def _explicit(items: Any, method: str, where: str) -> tuple[Mapping[str, Any], .
     return tuple(items)
 
 
-def _check_method(d: Design, where: str) -> None:
+def check_method(d: Design, where: str) -> None:
     """Method-specific rules: factors present, sample sizes SALib can use."""
     sampled = d.method in ("lhs", "morris", "sobol")
     if d.method in ("replicates", "points") and d.factors:
