@@ -27,6 +27,9 @@ from sim.explore.tabs import BatchTab, CompareTab, ScenarioFileTab
 from sim.listings import REPO_SCENARIOS
 
 TITLE = "egov-sim explorer"
+#: Solara orders sidebar cards by the depth of the component that placed them (2**depth);
+#: the editor is placed this deep so it comes after SolaraViz's play/step controls.
+SIDEBAR_DEPTH = 12
 
 
 def scenario_folder() -> Path:
@@ -128,11 +131,14 @@ def Page() -> None:
             BatchTab(state)
         with solara.lab.Tab("Scenario file"):
             ScenarioFileTab(state)
-    EditorSidebar(state)
+    EditorSidebar(state, SIDEBAR_DEPTH)
 
 
 @solara.component
-def EditorSidebar(state: EditorState) -> None:
-    """The editor in the sidebar, rendered after SolaraViz so its controls stay on top."""
+def EditorSidebar(state: EditorState, depth: int) -> None:
+    """The scenario editor in the sidebar, placed ``depth`` components down (see above)."""
+    if depth > 0:
+        EditorSidebar(state, depth - 1)
+        return
     with solara.Sidebar():
         ScenarioEditor(state)

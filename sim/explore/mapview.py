@@ -97,7 +97,7 @@ def map_chart(frame: pd.DataFrame, option: str, title: str = "") -> alt.Chart:
         .mark_circle(opacity=0.85, stroke="white", strokeWidth=0.4)
         .encode(longitude="lon:Q", latitude="lat:Q", color=colour, size=size, tooltip=tooltip)
         .project("mercator")
-        .properties(width=360, height=290)
+        .properties(width=360, height=270)
     )
 
 

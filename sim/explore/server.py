@@ -48,6 +48,8 @@ def check_port(host: str, port: int) -> None:
     """Raise a usage error if ``host:port`` cannot be listened on (in use, bad address)."""
     try:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            # As the server will: connections of a just-stopped server may linger.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             sock.bind((host, port))
     except OSError as err:
         raise UsageError(
