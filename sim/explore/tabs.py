@@ -93,7 +93,8 @@ def BatchTab(state: EditorState) -> None:
             choice_scenario(second.value, state.session.scenario, state.folder),
         ]
         return comparison.run_batch(
-            scenarios, max(1, min(reps.value, MAX_REPS)), state.seed.value, workers.value,
+            scenarios, max(1, min(reps.value, MAX_REPS)), state.seed.value,
+            max(1, min(workers.value, default_workers())),
             on_progress=lambda done, total: progress.set(100.0 * done / total),
         )  # fmt: skip
 
@@ -103,7 +104,7 @@ def BatchTab(state: EditorState) -> None:
         MetricPicker(state, metric)
         with solara.Row():
             solara.InputInt(f"replicates (≤{MAX_REPS})", value=reps)
-            solara.InputInt("worker processes", value=workers)
+            solara.InputInt(f"worker processes (≤{default_workers()})", value=workers)
         solara.Button("Run batch", color="primary", on_click=task, disabled=task.pending)
         if task.pending:
             solara.ProgressLinear(progress.value)

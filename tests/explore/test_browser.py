@@ -172,6 +172,16 @@ def test_explorer_offline_end_to_end(server, tmp_path):
             names = [t.split(":")[0] for t in series.all_inner_texts()]
             assert names == ["baseline", "funded_mandate_edited"]
 
+            # Batch: three replicates each through the engine, bands and paired difference.
+            page.get_by_role("tab", name="Batch").click()
+            reps = page.get_by_label(re.compile(r"replicates"))
+            reps.fill("3")
+            reps.press("Enter")
+            page.get_by_role("button", name="Run batch").click()
+            result = page.get_by_text(re.compile("Final paired difference funded_mandate_edited"))
+            result.wait_for()
+            assert "3 pairs" in result.inner_text()
+
             # The scenario file carries the edit.
             page.get_by_role("tab", name="Scenario file").click()
             page.get_by_text("deadline = 8").first.wait_for()
