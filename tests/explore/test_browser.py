@@ -94,6 +94,73 @@ def _wait_for(condition, what: str, timeout: float = 120) -> None:
         time.sleep(0.3)
 
 
+def _check_loaded(page) -> bytes:
+    """SolaraViz controls, the map (vega) and six live plots; returns the first plot's pixels."""
+    page.get_by_role("button", name="Step").wait_for()
+    assert "Quarter 0 of 60" in page.locator(".egov-now").inner_text()
+    page.locator(".egov-map .vega-embed").first.wait_for()
+    _wait_for(lambda: page.locator(".egov-plot img").count() >= 6, "six live plots")
+    before = page.locator(".egov-plot img").first.screenshot()
+    page.get_by_role("button", name="Step").click()  # one Step moves the clock
+    page.get_by_text("Time: 1.0").wait_for()
+    return before
+
+
+def _edit_deadline_and_play(page, before: bytes) -> None:
+    """Deadline 24 -> 8 rebuilds the model; playing shows the edited model's adoption."""
+    field = page.get_by_label("deadline (quarter)")
+    field.fill("8")
+    field.press("Enter")
+    _wait_for(lambda: "Quarter 0 of 60" in page.locator(".egov-now").inner_text(),
+              "the model rebuilt at quarter 0")  # fmt: skip
+    page.get_by_role("button", name="▶").click()
+    _wait_for(lambda: _now(page)[0] >= 14, "quarter 14", timeout=240)
+    page.get_by_role("button", name="❚❚").click()
+    page.get_by_role("button", name="Step").wait_for(state="visible")
+    time.sleep(2)
+    quarter, shown = _now(page)
+    early, late = _expected(8), _expected(24)
+    assert early[quarter - 1] != late[quarter - 1]  # the edit matters by then
+    assert shown == early[quarter - 1], (quarter, shown, early, late)
+    plot = page.locator(".egov-plot img").first
+    _wait_for(lambda: plot.screenshot() != before, "the adoption plot to change")
+
+
+def _screenshot(page, tmp_path: Path) -> None:
+    """Save the page; with EGOV_SIM_UPDATE_SCREENSHOT=1 play on and update the README's."""
+    update = os.environ.get("EGOV_SIM_UPDATE_SCREENSHOT") == "1"
+    if update:  # the README's picture: later in the run, when there is more to see
+        page.get_by_role("button", name="▶").click()
+        _wait_for(lambda: _now(page)[0] >= 36, "quarter 36", timeout=400)
+        page.get_by_role("button", name="❚❚").click()
+        time.sleep(3)
+    page.screenshot(path=str(tmp_path / "explorer.png"))
+    assert (tmp_path / "explorer.png").stat().st_size > 20_000
+    if update:
+        (ROOT / "docs" / "img").mkdir(parents=True, exist_ok=True)
+        shutil.copy(tmp_path / "explorer.png", ROOT / "docs" / "img" / "explorer.png")
+
+
+def _check_tabs(page) -> None:
+    """Compare shows two series; Batch runs replicates; the scenario file has the edit."""
+    page.get_by_role("tab", name="Compare").click()
+    page.get_by_role("button", name=re.compile("Run both")).click()
+    series = page.locator(".egov-series")
+    _wait_for(lambda: series.count() == 2, "two compared series")
+    names = [t.split(":")[0] for t in series.all_inner_texts()]
+    assert names == ["baseline", "funded_mandate_edited"]
+    page.get_by_role("tab", name="Batch").click()
+    reps = page.get_by_label(re.compile(r"replicates"))
+    reps.fill("3")
+    reps.press("Enter")
+    page.get_by_role("button", name="Run batch").click()
+    result = page.get_by_text(re.compile("Final paired difference funded_mandate_edited"))
+    result.wait_for()
+    assert "3 pairs" in result.inner_text()
+    page.get_by_role("tab", name="Scenario file").click()
+    page.get_by_text("deadline = 8").first.wait_for()
+
+
 def test_explorer_offline_end_to_end(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -102,7 +169,7 @@ def test_explorer_offline_end_to_end(server, tmp_path):
 
     def route(request_route) -> None:
         url = request_route.request.url
-        if url.startswith(("data:", "blob:")) or urlparse(url).hostname in ("127.0.0.1",):
+        if url.startswith(("data:", "blob:")) or urlparse(url).hostname == "127.0.0.1":
             request_route.continue_()
         else:
             outside.append(url)
@@ -117,76 +184,11 @@ def test_explorer_offline_end_to_end(server, tmp_path):
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(server)
-
-            # Loaded: SolaraViz controls, the map (vega) and the six live plots.
-            page.get_by_role("button", name="Step").wait_for()
-            assert (
-                _now(page) == (0, "")
-                and "Quarter 0 of 60" in page.locator(".egov-now").inner_text()
-            )
-            page.locator(".egov-map .vega-embed").first.wait_for()
-            _wait_for(lambda: page.locator(".egov-plot img").count() >= 6, "six live plots")
-            plot = page.locator(".egov-plot img").first
-            before = plot.screenshot()
-
-            # One Step moves the clock.
-            page.get_by_role("button", name="Step").click()
-            page.get_by_text("Time: 1.0").wait_for()
-
-            # Move the mandate's deadline from 24 to 8: the model restarts from quarter 0.
-            field = page.get_by_label("deadline (quarter)")
-            field.fill("8")
-            field.press("Enter")
-            _wait_for(lambda: "Quarter 0 of 60" in page.locator(".egov-now").inner_text(),
-                      "the model rebuilt at quarter 0")  # fmt: skip
-
-            # Play to quarter 14 or later, then pause.
-            page.get_by_role("button", name="▶").click()
-            _wait_for(lambda: _now(page)[0] >= 14, "quarter 14", timeout=240)
-            page.get_by_role("button", name="❚❚").click()
-            page.get_by_role("button", name="Step").wait_for(state="visible")
-            time.sleep(2)
-            quarter, shown = _now(page)
-            early, late = _expected(8), _expected(24)
-            assert early[quarter - 1] != late[quarter - 1]  # the edit matters by then
-            assert shown == early[quarter - 1], (quarter, shown, early, late)
-            _wait_for(lambda: plot.screenshot() != before, "the adoption plot to change")
-
-            update = os.environ.get("EGOV_SIM_UPDATE_SCREENSHOT") == "1"
-            if update:  # the README's picture: later in the run, when there is more to see
-                page.get_by_role("button", name="▶").click()
-                _wait_for(lambda: _now(page)[0] >= 36, "quarter 36", timeout=400)
-                page.get_by_role("button", name="❚❚").click()
-                time.sleep(3)
-            page.screenshot(path=str(tmp_path / "explorer.png"))
-            assert (tmp_path / "explorer.png").stat().st_size > 20_000
-            if update:
-                (ROOT / "docs" / "img").mkdir(parents=True, exist_ok=True)
-                shutil.copy(tmp_path / "explorer.png", ROOT / "docs" / "img" / "explorer.png")
-
-            # Compare: baseline against the edited scenario on the same seed: two series.
-            page.get_by_role("tab", name="Compare").click()
-            page.get_by_role("button", name=re.compile("Run both")).click()
-            series = page.locator(".egov-series")
-            _wait_for(lambda: series.count() == 2, "two compared series")
-            names = [t.split(":")[0] for t in series.all_inner_texts()]
-            assert names == ["baseline", "funded_mandate_edited"]
-
-            # Batch: three replicates each through the engine, bands and paired difference.
-            page.get_by_role("tab", name="Batch").click()
-            reps = page.get_by_label(re.compile(r"replicates"))
-            reps.fill("3")
-            reps.press("Enter")
-            page.get_by_role("button", name="Run batch").click()
-            result = page.get_by_text(re.compile("Final paired difference funded_mandate_edited"))
-            result.wait_for()
-            assert "3 pairs" in result.inner_text()
-
-            # The scenario file carries the edit.
-            page.get_by_role("tab", name="Scenario file").click()
-            page.get_by_text("deadline = 8").first.wait_for()
+            before = _check_loaded(page)
+            _edit_deadline_and_play(page, before)
+            _screenshot(page, tmp_path)
+            _check_tabs(page)
         finally:
             browser.close()
-
     assert outside == [], f"requests left 127.0.0.1: {outside}"
     assert errors == [], f"console errors: {errors}"
