@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import solara
 import solara.lab
 from mesa.visualization import SolaraViz
@@ -41,7 +42,7 @@ def scenario_folder() -> Path:
     return here if here.is_dir() else REPO_SCENARIOS
 
 
-def _frame(model: ExplorerModel):  # noqa: ANN202 - a pandas DataFrame
+def _frame(model: ExplorerModel) -> pd.DataFrame:
     return model.datacollector.get_model_vars_dataframe()
 
 

@@ -133,7 +133,11 @@ def serve(
         try:
             if wait_ready(url, proc):
                 print(f"egov-sim explore: open {url}  (Ctrl-C stops it)", file=out, flush=True)
-            return proc.wait()
+            status = proc.wait()
+            if status:
+                print(f"egov-sim explore: the server stopped with exit status {status} "
+                      "(its messages are above)", file=out, flush=True)  # fmt: skip
+            return status
         except KeyboardInterrupt:
             return 0
         finally:
