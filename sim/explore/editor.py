@@ -41,14 +41,19 @@ class EditorState:
         if seed is not None:
             self.seed.set(seed)
         try:
+            if self.seed.value < 0:
+                raise ValueError(
+                    f"seed = {self.seed.value} is not allowed; expected an integer >= 0"
+                )
             scenario = drafts.validate(self.draft.value)
+            model = Session(scenario, self.seed.value).model()
         except ValueError as err:
             self.error.set(" ".join(str(err).split()))
             return
         self.error.set(None)
         self.session.scenario = scenario
         self.session.seed = self.seed.value
-        self.model.set(self.session.model())
+        self.model.set(model)
 
     def edit(self, change: Callable[[drafts.Draft], drafts.Draft]) -> None:
         """Apply ``change`` to the draft; a rejected edit shows its message instead."""

@@ -16,7 +16,7 @@ from sim.explore import app
 
 
 @solara.component
-def Shell() -> None:
+def shell() -> None:
     with solara.AppLayout():  # provides the sidebar the editor is placed in
         app.Page()
 
@@ -24,7 +24,7 @@ def Shell() -> None:
 @pytest.fixture
 def page(monkeypatch):
     monkeypatch.setenv("EGOV_SIM_SCENARIOS", str(app.REPO_SCENARIOS))
-    box, rc = solara.render(Shell(), handle_error=False)
+    box, rc = solara.render(shell(), handle_error=False)
     yield rc
     rc.close()
 
@@ -74,3 +74,13 @@ def test_valid_edit_rebuilds_invalid_edit_explains(page):
     assert _now().startswith("Quarter 1 of 60")  # the running model is left alone
     _type(page, "deadline (quarter)", "soon")
     assert "an integer" in str(_by_class("egov-error")[0].children)
+
+
+def test_a_negative_seed_is_refused(page):
+    _type(page, "seed", "-3")
+    assert "seed = -3 is not allowed" in str(_by_class("egov-error")[0].children)
+    _type(page, "seed", "7")
+    assert not _by_class("egov-error")
+    assert "seed 7" in str(
+        [w.children for w in _instances.values() if getattr(w, "tag", "") == "span"]
+    )
