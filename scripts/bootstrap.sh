@@ -50,6 +50,15 @@ fi
 .venv/bin/uv pip sync --quiet --compile-bytecode --python "$PY" requirements.lock
 .venv/bin/uv pip install --quiet --python "$PY" --no-deps -e .
 "$PY" -m compileall -q sim >/dev/null
+# The explorer's altair charts ask Solara's local asset cache for vega@5, vega-lite@5 and
+# vega-embed@6; solara-assets ships them under exact versions. Alias them (idempotent), or
+# the server would fetch them from a CDN and the charts stay blank offline.
+CDN=.venv/share/solara/cdn
+if [ -d "$CDN" ]; then
+    for alias in vega@5=vega@5.21.0 vega-lite@5=vega-lite@5.2.0 vega-embed@6=vega-embed@6.20.2; do
+        if [ -d "$CDN/${alias#*=}" ]; then ln -sfn "${alias#*=}" "$CDN/${alias%%=*}"; fi
+    done
+fi
 # The model's fused kernels are compiled by numba on first use and cached beside the
 # source; compiling them here (seconds, once per checkout) keeps that out of the first
 # run and out of every worker process of the first batch.

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from sim import __version__
 from sim.cli_experiments import add_experiment_commands
+from sim.cli_explore import add_explore_command
 from sim.cli_options import (
     EXIT_INVALID,
     EXIT_USAGE,
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     scs = sub.add_parser("scenarios", help="list the shipped scenarios with their description")
     scs.add_argument("--dir", type=Path, default=None, help="folder of scenario files")
     scs.set_defaults(func=cmd_scenarios)
+    add_explore_command(sub)
     return parser
 
 

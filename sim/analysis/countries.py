@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis.figures import metric_label, require
-from sim.analysis.summary import summarise_metric
+from sim.analysis.summary import summarise
 from sim.model.country import SIZE_CLASS_LABELS, Country, size_class
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def stack_finals(stores: Mapping[str, ResultsStore], columns: Sequence[str]) -> 
 def stack_summaries(stores: Mapping[str, ResultsStore], metric: str) -> pd.DataFrame:
     """Median and p10–p90 of ``metric`` by country × scenario × quarter."""
     frames = [
-        summarise_metric(store.runs([metric]), metric).assign(country=label)
+        summarise(store.runs([metric]), metrics=[metric]).assign(country=label)
         for label, store in stores.items()
     ]
     return pd.concat(frames, ignore_index=True)
