@@ -9,6 +9,7 @@ central credibility and every lower level's trust.
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +22,17 @@ from sim.model.state import beta_draw
 if TYPE_CHECKING:
     from sim.model.agents import CentralGovernment
 
-NONE, BUILDING, LIVE, FAILED = 0, 1, 2, 3
+
+class Platform(IntEnum):
+    """State of a national platform (stored as int8)."""
+
+    NONE = 0
+    BUILDING = 1
+    LIVE = 2
+    FAILED = 3
+
+
+NONE, BUILDING, LIVE, FAILED = Platform
 PLATFORM_NAMES = ("none", "building", "live", "failed")
 
 

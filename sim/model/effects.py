@@ -11,6 +11,7 @@ incentive's grant offer covers the cost in the same cells.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -18,8 +19,17 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
 
+
 # Who imposed an obligation on a cell (int8 codes in ``Effects.mandator``).
-MANDATE_NONE, MANDATE_CENTRAL, MANDATE_REGIONAL = 0, 1, 2
+class Mandator(IntEnum):
+    """Who imposed an obligation on a cell (stored as int8 in ``Effects.mandator``)."""
+
+    NONE = 0
+    CENTRAL = 1
+    REGIONAL = 2
+
+
+MANDATE_NONE, MANDATE_CENTRAL, MANDATE_REGIONAL = Mandator
 MANDATORS = {"central": MANDATE_CENTRAL, "regional": MANDATE_REGIONAL}
 
 

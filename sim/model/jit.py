@@ -10,6 +10,11 @@ Settings, and why:
 
 - ``cache=True``: compiled machine code is stored beside the source (``__pycache__``)
   so worker processes load it instead of compiling again (seconds per process).
+  Numba notices a change of a kernel's own file, but not of the rules it calls
+  (``rules/``) or the constants it reads: a kernel would keep running the old rule.
+  So the caches of ``sim/model`` are keyed on all of its sources together
+  (:func:`refresh_caches`, run once on import): edit a rule, and every kernel is
+  compiled afresh on first use.
 - ``error_model="numpy"``: division by zero gives inf/nan as in the numpy kernels,
   instead of raising.
 - no ``fastmath``, no ``parallel``: IEEE arithmetic in program order, one thread, so
@@ -18,11 +23,50 @@ Settings, and why:
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from numba import njit as _njit
+
+MODEL_DIR = Path(__file__).resolve().parent
+STAMP = MODEL_DIR / "__pycache__" / "numba-sources.sha256"
+
+
+def sources_digest(root: Path = MODEL_DIR) -> str:
+    """sha256 of every Python source of the model package (paths and contents)."""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def refresh_caches(root: Path = MODEL_DIR, stamp: Path = STAMP) -> bool:
+    """Drop numba's caches under ``root`` if any model source changed; True if dropped.
+
+    Best effort: a read-only installation keeps whatever numba does by itself.
+    """
+    digest = sources_digest(root)
+    with contextlib.suppress(OSError):
+        if stamp.exists() and stamp.read_text() == digest:
+            return False
+        for pattern in ("*.nbi", "*.nbc"):
+            for path in root.rglob(pattern):
+                path.unlink(missing_ok=True)
+        stamp.parent.mkdir(exist_ok=True)
+        tmp = stamp.with_name(f".{stamp.name}.{os.getpid()}.tmp")
+        tmp.write_text(digest)
+        os.replace(tmp, stamp)
+        return True
+    return False
+
+
+refresh_caches()
 
 
 def njit(fn: Callable[..., Any]) -> Callable[..., Any]:

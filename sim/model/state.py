@@ -13,6 +13,7 @@ size and rurality (docs/ODD.md §5).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 
@@ -21,12 +22,29 @@ from sim.model.country import Country, size_class
 from sim.model.fastmath import clip
 from sim.model.params import ModelParams
 
-# Block status codes (int8). The order matters only for readability.
-NONE, IMPLEMENTING, ADOPTED, LOCAL, FAILED = 0, 1, 2, 3, 4
-STATUS_NAMES = ("none", "implementing", "adopted", "local", "failed")
 
-# Leadership roles (int8).
-FELLOW, ENTREPRENEUR, LAGGARD = 0, 1, 2
+class Status(IntEnum):
+    """Status of a municipality x block cell (stored as int8 in the state arrays)."""
+
+    NONE = 0
+    IMPLEMENTING = 1
+    ADOPTED = 2
+    LOCAL = 3  # a local non-standard solution in operation
+    FAILED = 4
+
+
+class Role(IntEnum):
+    """Leadership role of a municipality (stored as int8)."""
+
+    FELLOW = 0  # fellow traveller: follows peers
+    ENTREPRENEUR = 1  # public entrepreneur: lower threshold, raises neighbours' beliefs
+    LAGGARD = 2
+
+
+# Module-level names of the members, as the kernels spell them (``status == ADOPTED``).
+NONE, IMPLEMENTING, ADOPTED, LOCAL, FAILED = Status
+FELLOW, ENTREPRENEUR, LAGGARD = Role
+STATUS_NAMES = ("none", "implementing", "adopted", "local", "failed")
 ROLE_NAMES = ("fellow traveller", "public entrepreneur", "laggard")
 
 

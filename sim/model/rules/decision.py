@@ -25,6 +25,7 @@ the same functions; only their inputs differ.
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import NamedTuple
 
 import numpy as np
@@ -33,7 +34,16 @@ from sim.model.jit import njit
 from sim.model.rules.numeric import clip, nan_max
 from sim.model.state import ENTREPRENEUR, FELLOW, LAGGARD
 
-WAIT, STANDARD, LOCAL_BUILD = 0, 1, 2  # choices
+
+class Choice(IntEnum):
+    """What a decision maker does with a block this quarter."""
+
+    WAIT = 0
+    STANDARD = 1  # start implementing the standard block
+    LOCAL_BUILD = 2  # start building a local non-standard solution
+
+
+WAIT, STANDARD, LOCAL_BUILD = Choice
 
 
 class DecisionRule(NamedTuple):
