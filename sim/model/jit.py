@@ -74,6 +74,30 @@ def njit(fn: Callable[..., Any]) -> Callable[..., Any]:
     return _njit(cache=True, error_model="numpy")(fn)
 
 
+_CASTS = {"float": float, "int": int, "bool": bool}
+
+
+def pick(cls: Any, *sources: Any, **given: Any) -> Any:
+    """Build the NamedTuple ``cls`` from same-named fields of parameter objects.
+
+    Each field is taken from ``given`` or else from the first source that has an
+    attribute of that name (so the order of ``sources`` settles names shared by
+    two parameter groups), cast to the field's annotated type.
+    """
+    values = {}
+    for name in cls._fields:
+        if name in given:
+            value = given[name]
+        else:
+            owner = next((src for src in sources if hasattr(src, name)), None)
+            if owner is None:
+                raise AttributeError(f"{cls.__name__}.{name}: no parameter of that name")
+            value = getattr(owner, name)
+        cast = _CASTS.get(str(cls.__annotations__[name]), float)
+        values[name] = cast(value)
+    return cls(**values)
+
+
 def record(values: Any) -> np.ndarray:
     """A NamedTuple of scalars as a (1,) structured array with the same field names.
 

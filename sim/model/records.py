@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.jit import record, table
+from sim.model.jit import pick, record, table
 from sim.model.kernels import decide as dk
 from sim.model.kernels import implement as ik
 from sim.model.kernels import regional as rk
@@ -69,32 +69,13 @@ class Records:
 
 
 def _municipal_terms(p) -> dk.MunicipalTerms:
-    dp = p.decision
-    return dk.MunicipalTerms(
-        entrepreneur_bonus=float(dp.entrepreneur_bonus),
-        laggard_penalty=float(dp.laggard_penalty),
-        peer_weight=float(dp.peer_weight),
-        follower_peer_boost=float(dp.follower_peer_boost),
-        centre_cost_cut=float(p.regional.centre_cost_cut),
-        cost_cut_cap=float(p.implementation.cost_cut_cap),
-        guardian_risk_cut=float(p.leadership.guardian_risk_cut),
-        local_trust_threshold=float(dp.local_trust_threshold),
-        consider_hazard=float(dp.consider_hazard),
-        retry_after=int(dp.retry_after),
-    )
+    """Decision first: regions have their own review hazard."""
+    return pick(dk.MunicipalTerms, p.decision, p.regional, p.implementation, p.leadership)
 
 
 def _regional_terms(p) -> rk.RegionalTerms:
-    rp, dp = p.regional, p.decision
-    return rk.RegionalTerms(
-        slip_probability=float(rp.slip_probability),
-        failure_scale=float(rp.failure_scale),
-        retry_after=int(dp.retry_after),
-        failure_belief_drop=float(dp.failure_belief_drop),
-        autonomy=float(rp.autonomy),
-        peer_weight=float(dp.peer_weight),
-        consider_hazard=float(rp.consider_hazard),
-    )
+    """Regional first: municipalities have their own slip and review rates."""
+    return pick(rk.RegionalTerms, p.regional, p.decision)
 
 
 @dataclass(frozen=True)

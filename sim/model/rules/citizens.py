@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from sim.model.jit import njit
+from sim.model.jit import njit, pick
 from sim.model.rules.numeric import clip
 
 
@@ -27,14 +27,7 @@ class CitizenRule(NamedTuple):
     @classmethod
     def from_params(cls, cp) -> CitizenRule:
         """Build from ``CitizenParams``."""
-        return cls(
-            float(cp.bass_p),
-            float(cp.bass_q),
-            float(cp.takeup_loss_on_stop),
-            float(cp.skills_growth),
-            float(cp.coproduction_threshold),
-            float(cp.coproduction_boost),
-        )
+        return pick(cls, cp)
 
 
 @njit

@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.model.jit import njit
+from sim.model.jit import njit, pick
 from sim.model.rules.numeric import clip, nan_max
 from sim.model.state import ENTREPRENEUR, FELLOW, LAGGARD
 
@@ -66,18 +66,7 @@ class DecisionRule(NamedTuple):
     @classmethod
     def from_params(cls, dp) -> DecisionRule:
         """Build from ``DecisionParams`` (the appraisal horizon becomes an annuity)."""
-        return cls(
-            pv=annuity(dp.horizon_years, dp.discount_rate),
-            credibility_weight=float(dp.credibility_weight),
-            risk_inflation=float(dp.risk_inflation),
-            migration_cost_share=float(dp.migration_cost_share),
-            autonomy_weight=float(dp.autonomy_weight),
-            local_benefit_share=float(dp.local_benefit_share),
-            network_floor=float(dp.network_floor),
-            local_cost_factor=float(dp.local_cost_factor),
-            logit_scale=float(dp.logit_scale),
-            wait_value=float(dp.wait_value),
-        )
+        return pick(cls, dp, pv=annuity(dp.horizon_years, dp.discount_rate))
 
 
 class BlockColumns(NamedTuple):

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.model.jit import njit
+from sim.model.jit import njit, pick
 from sim.model.rules.numeric import clip
 
 
@@ -41,20 +41,9 @@ class ImplementationRule(NamedTuple):
 
     @classmethod
     def from_params(cls, params) -> ImplementationRule:
-        """Build from ``ModelParams``."""
-        ip, rp = params.implementation, params.regional
-        return cls(
-            centre_support=float(rp.centre_support),
-            centre_capacity=float(rp.centre_capacity),
-            capacity_half=float(ip.capacity_half),
-            support_capacity=float(ip.support_capacity),
-            slip_probability=float(ip.slip_probability),
-            fail_capacity_effect=float(ip.fail_capacity_effect),
-            support_failure_cut=float(ip.support_failure_cut),
-            failure_belief_drop=float(params.decision.failure_belief_drop),
-            joint_success_weight=float(params.trust.joint_success_weight),
-            support_speedup=float(ip.support_speedup),
-        )
+        """Build from ``ModelParams`` (implementation first: regions have a slip rate too)."""
+        p = params
+        return pick(cls, p.implementation, p.regional, p.decision, p.trust)
 
 
 @njit

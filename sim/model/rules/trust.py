@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sim.model.jit import njit
+from sim.model.jit import njit, pick
 from sim.model.rules.numeric import clip
 
 
@@ -27,7 +27,7 @@ class TrustRule(NamedTuple):
     @classmethod
     def from_params(cls, tp) -> TrustRule:
         """Build from ``TrustParams``."""
-        return cls(float(tp.gain_rate), float(tp.loss_ratio), float(tp.decay))
+        return pick(cls, tp)
 
 
 @njit
