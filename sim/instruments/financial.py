@@ -44,6 +44,25 @@ class FinancialIncentiveParams(InstrumentParams):
         "per authority",
         doc="total grant pool over the instrument's life (inf: open-ended)",
     )
+    budget_per_capita: float = param(
+        0.0,
+        unit="EUR/inhabitant",
+        bounds=(0.0, None),
+        source="assumption: a pool sized per inhabitant of the targeted municipalities "
+        "scales with the country (EUR 17 per inhabitant is Denmark's EUR 100 M)",
+        doc="grant pool per inhabitant of the targeted municipalities; when > 0 it replaces "
+        "budget, so the same scenario funds any country alike",
+    )
+    budget_cover: float = param(
+        0.0,
+        unit="share",
+        bounds=(0.0, 10.0),
+        source="OECD 2009 [OECD2009] on funded mandates: the obliging level pays its share "
+        "of what it obliges; assumption: sized at the integration costs before overruns",
+        doc="grant pool as a multiple of the co-funded share of every targeted cell's gross "
+        "integration cost (1: each obliged integration funded once); when > 0 it replaces "
+        "budget and budget_per_capita",
+    )
     until: int = param(
         400,
         unit="quarter",
@@ -65,7 +84,14 @@ class FinancialIncentive(Instrument[FinancialIncentiveParams]):
         """Resolve targets and open the grant pool."""
         super().initialize(model)
         p = self.p
-        self.pool = GrantPool(payer=p.run_by, remaining=p.budget, label=self.name)
+        budget = p.budget
+        if p.budget_cover > 0:
+            gross = float(model.state.gross_cost[self.target_cells].sum())
+            budget = p.budget_cover * p.share * p.intensity * gross
+        elif p.budget_per_capita > 0:
+            rows = self.target_cells.any(axis=1)
+            budget = p.budget_per_capita * float(model.state.population[rows].sum())
+        self.pool = GrantPool(payer=p.run_by, remaining=budget, label=self.name)
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Offer the co-funding share on targeted cells while the target date holds."""

@@ -2,11 +2,17 @@
 
 Mechanism: from announcement (``start``) the mandate adds pressure to the adoption
 value of targeted cells, rising linearly over ``lead`` quarters towards the deadline
-and staying at its peak after it. The obligation itself is recorded in
-``effects.mandated``; the model's trust kernel then charges the *unfunded* part of
-each mandated implementation to trust in the mandating level. Whether a mandate is
-funded is therefore decided by what else is on the table (a financial incentive
-covering the cells), never by a flag here.
+and staying at its peak after it. It also compels: each quarter a municipality that
+would wait starts a mandated block with the *compulsory pull* = how far the deadline
+has come × the credibility of enforcement (``rules.decision.compulsory_pull``), and
+mandated work is obligatory spending, found beyond the voluntary envelope up to what
+the municipality can reallocate in a year (``budget.mandate_reallocation_share``).
+Credibility is the mandate's own (``credibility``), lowered by every announced
+extension and raised while sanctions are announced or monitoring publishes. The
+obligation is recorded in ``effects.mandator``; the model's trust kernel charges the
+*unfunded* part of each mandated implementation to trust in the mandating level.
+Whether a mandate is funded is decided by what else is on the table (a financial
+incentive covering the cells), never by a flag here.
 """
 
 from __future__ import annotations
@@ -44,6 +50,39 @@ class LegislationParams(InstrumentParams):
     announcement_pressure: float = param(
         0.25, unit="share", bounds=(0.0, 1.0), doc="share of the peak felt right at announcement"
     )
+    credibility: float = param(
+        0.7,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: the share of laggards a deadline moves each quarter once it has "
+        "passed; Denmark's Digital Post mandate was met near its deadline "
+        "(docs/calibration-sources.md T1, pattern P4)",
+        doc="credibility of enforcement: compulsory pull at and after the deadline",
+    )
+    extensions: tuple[int, ...] = param(
+        (),
+        unit="quarter",
+        bounds=(0, 400),
+        doc="quarters at which an extension of the deadline is announced",
+    )
+    extension_length: int = param(
+        8, unit="quarters", bounds=(1, 400), doc="quarters each announced extension adds"
+    )
+    planning_margin: float = param(
+        1.25,
+        unit="-",
+        bounds=(1.0, 5.0),
+        source="assumption: municipalities plan a quarter more than the nominal integration "
+        "time, since projects slip (docs/calibration-sources.md §5)",
+        doc="factor on integration times when a municipality plans back from the deadline",
+    )
+    extension_credibility_loss: float = param(
+        0.3,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: a deadline once moved is expected to move again",
+        doc="share of enforcement credibility lost with each announced extension",
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -59,31 +98,85 @@ class Legislation(Instrument[LegislationParams]):
     oecd_type = "Legislation / regulation (mandatory)"
     Params = LegislationParams
 
+    def initialize(self, model: EGovModel) -> None:
+        """Resolve targets; plan, per block, how long before the deadline work must start."""
+        super().initialize(model)
+        self.lead_time = self.planning(model)
+
+    def planning(self, model: EGovModel) -> np.ndarray:
+        """(B,) quarters before the deadline by which each block must be started.
+
+        A mandated block must start ``planning_margin`` x its integration time before
+        the deadline; each prerequisite must be done before the blocks needing it
+        start, so it must start that much earlier again (longest chain).
+        """
+        p, bl = self.p, model.blocks
+        need = np.ceil(bl.quarters * p.planning_margin)
+        mandated = self.block_mask if self.block_mask is not None else np.ones(len(need), bool)
+        lead = np.where(mandated, need, -np.inf)
+        for _ in range(len(need)):  # relax along the prerequisite chains
+            deeper = np.where(bl.prereq, lead[:, None] + need[None, :], -np.inf).max(axis=0)
+            lead = np.maximum(lead, deeper)
+        return np.where(np.isfinite(lead), lead, 0.0)
+
+    def extended(self, quarter: int) -> int:
+        """Extensions announced by ``quarter``."""
+        return sum(1 for q in self.p.extensions if q <= quarter)
+
+    def deadline_at(self, quarter: int) -> int:
+        """The deadline as known in ``quarter`` (moved by announced extensions)."""
+        return self.p.deadline + self.p.extension_length * self.extended(quarter)
+
+    def credibility_at(self, quarter: int) -> float:
+        """Enforcement credibility the mandate carries in ``quarter``."""
+        p = self.p
+        return p.credibility * (1.0 - p.extension_credibility_loss) ** self.extended(quarter)
+
     def ramp(self, quarter: int) -> float:
         """Share of peak pressure felt this quarter (announcement → deadline)."""
         p = self.p
-        to_go = p.deadline - quarter
+        to_go = self.deadline_at(quarter) - quarter
         rise = 1.0 - to_go / p.lead
         return float(np.clip(max(rise, p.announcement_pressure), 0.0, 1.0))
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
-        """Add deadline pressure and record the obligation on targeted cells."""
+        """Add deadline pressure and the compulsory pull; record the obligation."""
         p = self.p
-        level = p.intensity * p.pressure * self.ramp(model.quarter)
+        ramp = self.ramp(model.quarter)
+        level = p.intensity * p.pressure * ramp
         if self.targets_municipal:
             cells = self.target_cells
             effects.pressure[cells] += level
             effects.impose(cells, p.run_by)
+            self.compel(model, effects, cells)
         # Only central can oblige regions; a region cannot mandate itself.
         if "regional" in p.target.levels and p.run_by == "central" and effects.n_regions:
             assert self.block_mask is not None
             effects.region_pressure[:, self.block_mask] += level
             effects.region_mandated[:, self.block_mask] = True
 
+    def compel(self, model: EGovModel, effects: Effects, cells: np.ndarray) -> None:
+        """The compulsory pull on mandated cells and on their prerequisites.
+
+        Each block is pulled on its own schedule: fully from the quarter it must be
+        started to be done by the deadline (``planning``), ``announcement_pressure``
+        of that before, rising over ``lead`` quarters. Complying needs the mandated
+        blocks' prerequisites too: they are pulled (not mandated: no pressure and no
+        trust accounting of their own).
+        """
+        p, q = self.p, model.quarter
+        to_go = self.deadline_at(q) - self.lead_time - q
+        rise = np.clip(np.maximum(1.0 - to_go / p.lead, p.announcement_pressure), 0.0, 1.0)
+        pull = np.minimum(p.intensity * rise, 1.0)
+        needed = cells | ((cells.astype(np.int8) @ model.blocks.prereq.astype(np.int8)) > 0)
+        cols = np.broadcast_to(pull[None, :], needed.shape)
+        effects.obligation[needed] = np.maximum(effects.obligation[needed], cols[needed])
+        cred = self.credibility_at(q)
+        effects.enforcement[needed] = np.maximum(effects.enforcement[needed], cred)
+
     def compliance(self, model: EGovModel) -> float:
         """Share of targeted municipal cells adopted (NaN before the deadline)."""
-        p = self.p
-        if model.quarter < p.deadline or not self.targets_municipal:
+        if model.quarter < self.deadline_at(model.quarter) or not self.targets_municipal:
             return float("nan")
         cells = self.target_cells
         if not cells.any():

@@ -73,6 +73,14 @@ class MonitoringBenchmarkingParams(InstrumentParams):
         "evidence (decision.belief_learning per quarter)",
         doc="share of the gap between belief and the realised success share closed per ranking",
     )
+    credibility_signal: float = param(
+        0.15,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: published monitoring makes a mandate's enforcement more "
+        "expected, half as much as an announced sanction",
+        doc="enforcement credibility added to targeted cells (and prerequisites) while active",
+    )
 
 
 @dataclass
@@ -136,6 +144,9 @@ class MonitoringBenchmarking(Instrument[MonitoringBenchmarkingParams]):
         live = model.platform_live()[None, :]
         open_cells = self.target_cells & live & ~st.adopted & (st.status != IMPLEMENTING)
         effects.pressure[self.shamed[:, None] & open_cells] += p.shame_pressure * p.intensity
+        cells = self.target_cells
+        needed = cells | ((cells.astype(np.int8) @ model.blocks.prereq.astype(np.int8)) > 0)
+        effects.enforcement_signal[needed] += p.credibility_signal * p.intensity
 
     def rank(self, model: EGovModel, tie_break: np.ndarray) -> Ranking:
         """Score targeted municipalities and mark the bottom and top of the table."""

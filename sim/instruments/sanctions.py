@@ -62,6 +62,24 @@ class SanctionsParams(InstrumentParams):
         source="assumption: twice a mandate's peak (legislation.pressure 2.5)",
         doc="cap on the expected-sanction pressure of one cell (value-index units)",
     )
+    form: str = param(
+        "withhold_refund",
+        unit="-",
+        choices=("withhold_refund", "penalty"),
+        source="OECD 2009 [OECD2009] para. 476 (sanctions as budget cuts linked to transfers); "
+        "Oliver (1980) on sanctions for near-unanimity",
+        doc="withhold_refund: the withheld transfer is held back from general transfers and "
+        "refunded on compliance; penalty: a fine taken from the free project envelope (the "
+        "money compliance needs: a poverty trap)",
+    )
+    credibility_signal: float = param(
+        0.3,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: an announced sanction makes enforcement of the mandate expected",
+        doc="enforcement credibility added to targeted cells (and their prerequisites) while "
+        "announced",
+    )
     unfair_events: float = param(
         0.3,
         unit="events/quarter",
@@ -86,21 +104,26 @@ class SanctionsParams(InstrumentParams):
 class Sanctions(Instrument[SanctionsParams]):
     """OECD (2009) "Sanctions" (Figure 1; para. 476 "Sanctions and rewards").
 
-    Mechanism: from ``deadline`` on, each quarter, every targeted municipality pays
-    ``penalty_per_capita`` × intensity × population / 4 for each targeted block it
-    lacks (not adopted; a local build counts where no interoperability standard is
-    set; cells under implementation and blocks without a live platform are spared).
-    The money is a transfer municipal → ``run_by`` and is taken from the
-    municipality's free envelope. From announcement (``lead`` quarters before the
-    deadline) the expected sanction weighs in the adoption value of every open
-    targeted cell as a value-index pressure: the present value over the appraisal
-    horizon (``decision.horizon_years``, ``decision.discount_rate``, discounted to the
-    deadline) of the yearly penalty, divided by the cell's gross integration cost,
-    capped at ``max_pressure``. A penalised municipality books ``unfair_events`` ×
-    intensity × (1 − ``funded_relief`` × co-funding share offered on its missing
-    cells) negative experiences with ``run_by``: sanctions feel unfair when the
-    obligation is unfunded. Co-funding is read from the offers of the quarter just
-    ended, so the result does not depend on the order of the instruments.
+    Mechanism: from ``deadline`` on, each quarter, every targeted municipality loses
+    ``penalty_per_capita`` × intensity × population / 4 of transfers for each targeted
+    block it lacks (not adopted; a local build counts where no interoperability standard
+    is set; cells under implementation and blocks without a live platform are spared).
+    The money is a transfer municipal → ``run_by``. In the common form (``form =
+    "withhold_refund"``, default) it is held back from general transfers and refunded in
+    full once the municipality complies; the older form (``"penalty"``) takes it from
+    the free project envelope, which is the money compliance needs (a poverty trap:
+    documented, kept as an option). While announced, the sanction also makes enforcement
+    of the mandate credible (``credibility_signal``, added to the mandate's compulsory
+    pull). From announcement (``lead`` quarters before the deadline) the expected
+    sanction weighs in the adoption value of every open targeted cell as a value-index
+    pressure: the present value over the appraisal horizon (``decision.horizon_years``,
+    ``decision.discount_rate``, discounted to the deadline) of the yearly penalty,
+    divided by the cell's gross integration cost, capped at ``max_pressure``. A
+    penalised municipality books ``unfair_events`` × intensity × (1 − ``funded_relief``
+    × co-funding share offered on its missing cells) negative experiences with
+    ``run_by``: sanctions feel unfair when the obligation is unfunded. Co-funding is
+    read from the offers of the quarter just ended, so the result does not depend on the
+    order of the instruments.
     Source: OECD 2009 ([OECD2009]) para. 476; numbers are assumptions scaled to
     docs/calibration-sources.md §4 (municipal ICT budgets).
     """
@@ -114,6 +137,8 @@ class Sanctions(Instrument[SanctionsParams]):
         """Resolve targets; open the per-municipality record of withheld money."""
         super().initialize(model)
         self.withheld = np.zeros(model.state.n)
+        self.escrow = np.zeros(model.state.n)  # withheld and not yet refunded
+        self.refunded = np.zeros(model.state.n)
         self.penalised_quarters = np.zeros(model.state.n, dtype=np.int64)
         self._last_effects: Effects | None = None
 
@@ -131,8 +156,27 @@ class Sanctions(Instrument[SanctionsParams]):
             return
         missing = self.missing(model, settled.standard_set)
         self.add_pressure(model, effects, missing)
+        self.signal(model, effects)
         if model.quarter >= p.deadline:
             self.penalise(model, effects, settled, missing)
+            self.refund(model, missing)
+
+    def signal(self, model: EGovModel, effects: Effects) -> None:
+        """An announced sanction makes the mandate's enforcement credible."""
+        cells = self.target_cells
+        needed = cells | ((cells.astype(np.int8) @ model.blocks.prereq.astype(np.int8)) > 0)
+        effects.enforcement_signal[needed] += self.p.credibility_signal * self.p.intensity
+
+    def refund(self, model: EGovModel, missing: np.ndarray) -> None:
+        """Give back what was withheld from municipalities that now comply."""
+        if self.p.form != "withhold_refund":
+            return
+        back = np.where(~missing.any(axis=1), self.escrow, 0.0)
+        total = float(back.sum())
+        if total > 0:
+            model.ledger.transfer(self.p.run_by, "municipal", total, "sanction_refund")
+            self.refunded += back
+            self.escrow -= back
 
     def missing(self, model: EGovModel, standard_now: np.ndarray) -> np.ndarray:
         """(M, B) targeted cells that could comply but do not.
@@ -172,8 +216,10 @@ class Sanctions(Instrument[SanctionsParams]):
         self.withheld += amount
         hit = amount > 0
         self.penalised_quarters[hit] += 1
-        # Workaround for a missing Effects field: the cut comes off the free envelope.
-        st.free_budget[:] = np.maximum(st.free_budget - amount, 0.0)
+        if p.form == "penalty":  # a fine out of the money compliance needs
+            st.free_budget[:] = np.maximum(st.free_budget - amount, 0.0)
+        else:  # held back from general transfers, refunded on compliance
+            self.escrow += amount
         offered = settled.offered_grant_share()
         funded = np.divide(
             (offered * missing).sum(axis=1), count, out=np.zeros(st.n), where=count > 0

@@ -75,6 +75,12 @@ class Effects:
     pressure: np.ndarray = field(init=False)  # (M, B) value-index pressure to start
     region_pressure: np.ndarray = field(init=False)  # (R, B)
     mandator: np.ndarray = field(init=False)  # (M, B) int8, level imposing an obligation
+    # (M, B) compulsory pull of mandates: how far the deadline has come (0..1), the
+    # credibility of enforcement the mandate carries, and credibility added by
+    # sanctions and monitoring (docs/ODD.md §7.5 "Mandated starts").
+    obligation: np.ndarray = field(init=False)
+    enforcement: np.ndarray = field(init=False)
+    enforcement_signal: np.ndarray = field(init=False)
     region_mandated: np.ndarray = field(init=False)  # (R, B) bool
     cost_cut: np.ndarray = field(init=False)  # (M, B) share of integration cost saved
     support: np.ndarray = field(init=False)  # (M, B) implementation support in [0, 1]
@@ -95,6 +101,9 @@ class Effects:
         self.pressure = np.zeros((m, b))
         self.region_pressure = np.zeros((r, b))
         self.mandator = np.zeros((m, b), dtype=np.int8)
+        self.obligation = np.zeros((m, b))
+        self.enforcement = np.zeros((m, b))
+        self.enforcement_signal = np.zeros((m, b))
         self.region_mandated = np.zeros((r, b), dtype=bool)
         self.cost_cut = np.zeros((m, b))
         self.support = np.zeros((m, b))

@@ -31,10 +31,12 @@ class Ledger:
         self.benefit = dict.fromkeys(LEVELS, 0.0)
         self.by_category: dict[tuple[str, str], float] = defaultdict(float)
 
-    def allocate(self, level: str, amount: float) -> None:
-        """Book a budget allocation (yearly envelope) to a level."""
+    def allocate(self, level: str, amount: float, category: str = "") -> None:
+        """Book a budget allocation to a level (a yearly envelope, or ``category`` money)."""
         self._check(level, amount)
         self.budget[level] += amount
+        if category:
+            self.by_category[(level, f"allocation:{category}")] += amount
 
     def spend(self, level: str, amount: float, category: str) -> None:
         """Book spending by a level."""

@@ -108,6 +108,9 @@ def decide(model: EGovModel, u: np.ndarray, block_order: np.ndarray) -> dk.Decid
         dk.decide_with(
             rec.decision, rec.municipal, rec.blocks, ctx, cells, rows, tuple(out), model.choice_rule
         )
+    moved = float(out.reallocated.sum())
+    if moved > 0:  # obligatory spending beyond the envelope, moved from other lines
+        model.ledger.allocate("municipal", moved, "mandate reallocation")
     return out
 
 
@@ -121,8 +124,9 @@ def decision_records(
     st, eff = model.state, model.effects
     shape = (st.n, st.n_blocks)
     out = dk.DecideOut(
-        st.free_budget, np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape)
-    )
+        st.free_budget, np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape),
+        np.zeros(st.n),
+    )  # fmt: skip
     ctx = dk.DecideContext(
         model.platform_live(),
         model.standard_set(),
@@ -143,6 +147,9 @@ def decision_records(
         eff.offered_grant_share(),
         eff.cost_cut,
         st.gross_cost,
+        eff.obligation,
+        eff.enforcement,
+        eff.enforcement_signal,
     )
     return tuple(ctx), tuple(cells), out
 

@@ -121,5 +121,6 @@ class Views:
             st.autonomy,
             st.trust_central,
             st.trust_region,
+            st.realloc_left,
         )
         return cls(tuple(work), tuple(ik.ImplRows(st.capacity, st.centre_member)), tuple(rows))

@@ -75,6 +75,7 @@ def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
     committed = np.where(busy, np.minimum(4 * st.instalment, own_due), 0.0).sum(axis=1)
     carried = np.minimum(st.free_budget, bp.carry_over_years * envelope)
     st.free_budget[:] = np.maximum(st.priority * envelope - committed + carried, 0.0)
+    st.realloc_left[:] = bp.mandate_reallocation_share * st.ict_budget
 
 
 def citizens_stage(model: EGovModel) -> None:

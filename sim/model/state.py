@@ -81,6 +81,7 @@ class MunicipalState:
     capacity_index: np.ndarray  # capacity / (capacity + half), in [0, 1]
     ict_budget: np.ndarray  # EUR/year
     free_budget: np.ndarray  # EUR left this year for new commitments
+    realloc_left: np.ndarray  # EUR this year can still be moved to mandated starts
     priority: np.ndarray
     autonomy: np.ndarray
     role: np.ndarray
@@ -174,6 +175,7 @@ def init_municipal_state(
         capacity_index=capacity / (capacity + imp.capacity_half),
         ict_budget=drawn["ict_budget"],
         free_budget=np.zeros(m),
+        realloc_left=np.zeros(m),
         priority=drawn["priority"],
         autonomy=drawn["autonomy"],
         role=drawn["role"],

@@ -23,7 +23,7 @@ def test_load_names_the_draft_after_the_file_and_validates(funded):
     assert funded.name == "funded_mandate"
     assert funded.origin == str(FUNDED)
     sc = d.validate(funded)
-    assert [s.type for s in sc.instruments] == ["legislation", "financial_incentive"]
+    assert [s.type for s in sc.instruments] == ["legislation", "financial_incentive", "standards"]
 
 
 def test_load_refuses_an_invalid_file(tmp_path):
@@ -64,13 +64,15 @@ def test_unknown_setting_and_index_are_refused(funded):
 
 
 def test_add_and_remove_instruments(funded):
-    added = d.add_instrument(funded, "standards")
+    added = d.add_instrument(funded, "soft_measures")
     assert [i["type"] for i in added.instruments] == [
-        "legislation", "financial_incentive", "standards",
+        "legislation", "financial_incentive", "standards", "soft_measures",
     ]  # fmt: skip
-    assert d.validate(added).instruments[2].type == "standards"
+    assert d.validate(added).instruments[3].type == "soft_measures"
     removed = d.remove_instrument(added, 0)
-    assert [i["type"] for i in removed.instruments] == ["financial_incentive", "standards"]
+    assert [i["type"] for i in removed.instruments] == [
+        "financial_incentive", "standards", "soft_measures",
+    ]  # fmt: skip
     with pytest.raises(ScenarioError, match="one of"):
         d.add_instrument(funded, "bribery")
 

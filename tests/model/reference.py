@@ -95,9 +95,9 @@ def cell_options(model, mun: Municipality, b: int, ctx: dict) -> tuple[bool, boo
     dp = model.params.decision
     i = mun.index
     status = int(st.status[i, b])
-    ready = status == NONE or (
-        status == FAILED and model.quarter - int(st.since[i, b]) >= dp.retry_after
-    )
+    # A failed block under a mandate's pull is retried sooner (the obligation persists).
+    wait = dp.mandated_retry_after if float(eff.obligation[i, b]) > 0 else dp.retry_after
+    ready = status == NONE or (status == FAILED and model.quarter - int(st.since[i, b]) >= wait)
     central_owned = blk.owner == "central"
     live = (not central_owned) or int(model.central.platform[b]) == LIVE
     prereq_status = [int(st.status[i, p]) for p in ctx["prereqs"][b]]
@@ -108,7 +108,7 @@ def cell_options(model, mun: Municipality, b: int, ctx: dict) -> tuple[bool, boo
         for p in ctx["prereqs"][b]
     )
     last_failure = int(st.failed_at[i, b])
-    settled = last_failure < 0 or model.quarter - last_failure >= dp.retry_after
+    settled = last_failure < 0 or model.quarter - last_failure >= wait
     can_std = (ready or (status == LOCAL and settled)) and live and prereq_std
     standard = bool(model.central.standard_set[b]) or bool(eff.standard_set[b])
     distrust = mun.trust_central < dp.local_trust_threshold

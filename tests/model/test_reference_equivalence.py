@@ -174,13 +174,17 @@ def same_as_default(rule, hazard, v_std, v_loc, can_std, can_loc, u):
 
 
 def test_custom_choice_rule_is_used():
+    """The rule replaces the voluntary choice; a mandate's compulsory starts remain."""
     params = tiny_params(20)
-    model = EGovModel(params=params, instruments=funded_mandate(), rng=5, choice_rule=never_start)
-    model.run()
-    assert model.datacollector.model_vars["implementing"][-1] == 0
+    model = EGovModel(params=params, rng=5, choice_rule=never_start).run()
+    assert max(model.datacollector.model_vars["implementing"]) == 0
     assert model.datacollector.model_vars["adoption_mun"][-1] == 0
-    default = EGovModel(params=params, instruments=funded_mandate(), rng=5).run()
+    default = EGovModel(params=params, rng=5).run()
     assert default.datacollector.model_vars["adoption_mun"][-1] > 0
+    compelled = EGovModel(
+        params=params, instruments=funded_mandate(), rng=5, choice_rule=never_start
+    )
+    assert compelled.run().datacollector.model_vars["adoption_mun"][-1] > 0
 
 
 def test_a_compiled_copy_of_the_default_rule_reproduces_the_run():

@@ -40,6 +40,7 @@ class MunicipalTerms(NamedTuple):
     local_trust_threshold: float  # trust in central below which a local build is open
     consider_hazard: float  # 1/quarter: chance a block is reviewed
     retry_after: int  # quarters before a failed block may be tried again
+    mandated_retry_after: int  # the same for a block under a mandate's pull
 
 
 class DecideContext(NamedTuple):
@@ -67,6 +68,9 @@ class DecideCells(NamedTuple):
     grant: np.ndarray  # grant share on offer
     cost_cut: np.ndarray  # instruments' cost cut
     gross_cost: np.ndarray
+    obligation: np.ndarray  # mandates: how far the deadline has come (0..1)
+    enforcement: np.ndarray  # mandates: credibility of enforcement
+    signal: np.ndarray  # credibility added by sanctions and monitoring
 
 
 class DecideRows(NamedTuple):
@@ -80,6 +84,7 @@ class DecideRows(NamedTuple):
     autonomy: np.ndarray
     trust_central: np.ndarray
     trust_region: np.ndarray
+    realloc_left: np.ndarray  # EUR still movable to mandated starts this year
 
 
 class DecideOut(NamedTuple):
@@ -89,6 +94,7 @@ class DecideOut(NamedTuple):
     started: np.ndarray  # (M, B) bool
     local: np.ndarray  # (M, B) bool
     cut: np.ndarray  # (M, B)
+    reallocated: np.ndarray  # (M,) EUR moved from other lines to mandated starts
 
 
 @njit
@@ -120,9 +126,20 @@ def decide_with(rule, terms, blocks, ctx, cells, rows, out, choose):
                     r, t, blocks[b], (ctx, cells, rows), (i, b), (can_s[b], can_l[b]), out
                 )
                 ch = choose(r, t.consider_hazard, v_std, v_loc, can_s[b], can_l[b], ctx.u[i, b])
+                if ch == dr.WAIT and ctx.u[i, b] < _pull(cells, i, b):
+                    ch = dr.compulsory_choice(
+                        can_s[b], can_l[b], ctx.standard[b], v_std, v_loc,
+                        cells.status[i, b] == LOCAL,
+                    )  # fmt: skip
                 choice[b] = ch
                 commit[b] = (cost_loc if ch == dr.LOCAL_BUILD else cost_std) / blocks[b].divisor
-            _budget_row(i, ctx.block_order, choice, commit, out)
+            _budget_row(i, ctx.block_order, choice, commit, cells.obligation, rows, out)
+
+
+@njit
+def _pull(cells, i, b):
+    """The compulsory pull of cell (i, b) (zero where no mandate applies)."""
+    return dr.compulsory_pull(cells.obligation[i, b], cells.enforcement[i, b], cells.signal[i, b])
 
 
 @njit
@@ -145,8 +162,9 @@ def _options(t, blocks, ctx, cells, rows, i, can_s, can_l):
     candidate = False
     for b in range(blocks.size):
         s = status[i, b]
-        ready = s == NONE or (s == FAILED and q - since[i, b] >= t.retry_after)
-        settled = failed_at[i, b] < 0 or q - failed_at[i, b] >= t.retry_after
+        wait = t.mandated_retry_after if cells.obligation[i, b] > 0.0 else t.retry_after
+        ready = s == NONE or (s == FAILED and q - since[i, b] >= wait)
+        settled = failed_at[i, b] < 0 or q - failed_at[i, b] >= wait
         mask = blocks[b].prereq_mask
         pre_std = (mask & ~adopted) == 0
         pre_loc = (mask & ~(adopted | running_local)) == 0
@@ -154,7 +172,7 @@ def _options(t, blocks, ctx, cells, rows, i, can_s, can_l):
         cs = (ready or (s == LOCAL and settled)) and live and pre_std
         cl = ready and pre_loc and (not live or not ctx.standard[b] or distrust)
         can_s[b], can_l[b] = cs, cl
-        if (cs or cl) and ctx.u[i, b] < t.consider_hazard:
+        if (cs or cl) and (ctx.u[i, b] < t.consider_hazard or ctx.u[i, b] < _pull(cells, i, b)):
             candidate = True
     return candidate
 
@@ -228,12 +246,26 @@ def probabilities(rule, terms, blocks, ctx, cells, rows, out, p):
 
 
 @njit
-def _budget_row(i, block_order, choice, commit, out):
-    """Start the chosen blocks of row i, in the quarter's block order, while money lasts."""
+def _budget_row(i, block_order, choice, commit, obligation, rows, out):
+    """Start the chosen blocks of row i, in the quarter's block order, while money lasts.
+
+    Voluntary starts must fit the free envelope. A start on a mandated cell is
+    obligatory spending: what the envelope lacks is moved from other lines, up to
+    what the municipality can still reallocate this year (``realloc_left``).
+    """
     free = out.free_budget[i]
     for b in block_order:
-        if choice[b] != dr.WAIT and commit[b] <= free:
+        if choice[b] == dr.WAIT:
+            continue
+        short = commit[b] - free
+        if short <= 0.0:
             free -= commit[b]
-            out.started[i, b] = True
-            out.local[i, b] = choice[b] == dr.LOCAL_BUILD
+        elif obligation[i, b] > 0.0 and short <= rows.realloc_left[i]:
+            rows.realloc_left[i] -= short
+            out.reallocated[i] += short
+            free = 0.0
+        else:
+            continue
+        out.started[i, b] = True
+        out.local[i, b] = choice[b] == dr.LOCAL_BUILD
     out.free_budget[i] = free

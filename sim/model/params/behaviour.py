@@ -104,6 +104,14 @@ class DecisionParams(Validated):
         bounds=(0, 100),
         doc="quarters before a failed block is considered again",
     )
+    mandated_retry_after: int = param(
+        2,
+        unit="quarters",
+        bounds=(0, 100),
+        source="assumption: the obligation outlives a failed project, which is re-tendered "
+        "at once rather than shelved",
+        doc="quarters before a failed block under a mandate's pull is tried again",
+    )
     entrepreneur_bonus: float = param(
         0.6, unit="index", bounds=(0.0, 10.0), doc="leadership term of public entrepreneurs"
     )

@@ -74,6 +74,16 @@ class BudgetParams(Validated):
         doc="per-inhabitant cost rate in each band (one more than breaks)",
     )
 
+    mandate_reallocation_share: float = param(
+        0.05,
+        unit="share of ICT budget per year",
+        bounds=(0.0, 1.0),
+        source="assumption: obligatory spending is found by cutting other ICT lines or "
+        "borrowing; a twentieth of the ICT budget (EUR 3-4.5 per inhabitant a year at "
+        "docs/calibration-sources.md §4) is what a municipality can move in a year",
+        doc="money a municipality can reallocate per year to mandated starts beyond its "
+        "voluntary envelope",
+    )
     carry_over_years: float = param(
         2.0,
         unit="years of envelope",

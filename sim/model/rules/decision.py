@@ -205,6 +205,39 @@ def local_value(rule: DecisionRule, blk, c: ValueCell):
 
 
 @njit
+def compulsory_pull(obligation: float, credibility: float, signal: float) -> float:
+    """Chance this quarter that a mandated cell is started because it must be.
+
+    ``obligation`` is how far the deadline has come (announcement share .. 1 at and
+    after the deadline), ``credibility`` the enforcement credibility the mandate
+    carries (lowered by each announced extension) and ``signal`` what sanctions and
+    monitoring add to it. A mandate nobody expects to be enforced pulls nothing.
+    """
+    return obligation * clip(credibility + signal, 0.0, 1.0)
+
+
+@njit
+def compulsory_choice(
+    can_std: bool, can_loc: bool, standard_set: bool, v_std: float, v_loc: float, has_local: bool
+) -> int:
+    """What a compelled municipality starts.
+
+    With an interoperability standard set only the standard block complies, so a
+    local solution must migrate. Without one any working solution complies: one
+    already running (``has_local``) is left alone, otherwise the municipality builds
+    whichever open option it values more (how a mandate without standards
+    fragments, P5).
+    """
+    if not standard_set and has_local:
+        return WAIT
+    if standard_set:
+        return STANDARD if can_std else WAIT
+    if can_std and (not can_loc or v_std >= v_loc):
+        return STANDARD
+    return LOCAL_BUILD if can_loc else WAIT
+
+
+@njit
 def choice_probabilities(
     rule: DecisionRule, hazard: float, v_std: float, v_loc: float, can_std: bool, can_loc: bool
 ):
