@@ -61,6 +61,7 @@ from sim.experiments.overrides import (
     parse_toml,
     read_bytes,
 )
+from sim.experiments.scenario_country import check_country
 from sim.instruments.base import Instrument, InstrumentParams, Target, instrument_class
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.country import build_country
@@ -232,6 +233,9 @@ def _build(
     known_keys(raw, TOP_LEVEL, "", where, "is an unknown table")
     name, description = _meta(raw.get("scenario", MISSING), where, default_name)
     params = _params(raw, where)
+    written = as_table(raw.get("country", {}), "country", where)
+    country = check_country(written, params.country, where, base_dir)
+    params = dataclasses.replace(params, country=country)
     catalogue = _catalogue(raw.get("blocks", {}), where, base_dir)
     regions = _Regions(params.country)
     items = raw.get("instruments", [])

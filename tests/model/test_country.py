@@ -11,11 +11,10 @@ from sim.model.country import (
     Country,
     CountryDataError,
     build_country,
-    fit_zipf,
     load_real,
-    make_synthetic,
     size_class,
 )
+from sim.model.country_synthetic import fit_zipf, make_synthetic
 from sim.model.fields import ParameterError
 from sim.model.params import CountryParams
 
