@@ -21,6 +21,7 @@ and where its numbers come from)::
 
     [blocks]                       # optional
     catalogue = "my_blocks.toml"   # optional, relative to the scenario file
+    in_play = ["eid", "digital_post"]   # optional: only these blocks (scenario_blocks.py)
     [blocks.digital_post]          # per-block overrides of catalogue fields
     spillover_share = 0.6
 
@@ -61,6 +62,7 @@ from sim.experiments.overrides import (
     parse_toml,
     read_bytes,
 )
+from sim.experiments.scenario_blocks import restrict_blocks
 from sim.experiments.scenario_country import check_country
 from sim.instruments.base import Instrument, InstrumentParams, Target, instrument_class
 from sim.model.blocks import Catalogue, load_catalogue
@@ -234,8 +236,7 @@ def _build(
     name, description = _meta(raw.get("scenario", MISSING), where, default_name)
     params = _params(raw, where)
     written = as_table(raw.get("country", {}), "country", where)
-    country = check_country(written, params.country, where, base_dir)
-    params = dataclasses.replace(params, country=country)
+    params = dataclasses.replace(params, country=check_country(written, params, where, base_dir))
     catalogue = _catalogue(raw.get("blocks", {}), where, base_dir)
     regions = _Regions(params.country)
     items = raw.get("instruments", [])
@@ -291,25 +292,19 @@ def _params(raw: Mapping[str, Any], where: str) -> ModelParams:
             groups[group] = cls(**table)
         except ParameterError as err:
             raise ScenarioError.from_error(err, where, f"{group}.") from None
-    params = ModelParams(**groups)
-    country = params.country
-    if country.name == "synthetic" and country.n_regions > country.n_municipalities:
-        allowed = f"at most country.n_municipalities ({country.n_municipalities})"
-        raise ScenarioError("country.n_regions", country.n_regions, allowed, where)
-    return params
+    return ModelParams(**groups)
 
 
 def _catalogue(table: Any, where: str, base_dir: Path | None) -> Catalogue:
     """The default or named catalogue, with the scenario's per-block overrides."""
     table = as_table(table, "blocks", where)
     catalogue = _base_catalogue(table.get("catalogue"), where, base_dir)
-    changes = {k: v for k, v in table.items() if k != "catalogue"}
-    if not changes:
-        return catalogue
+    changes = {k: v for k, v in table.items() if k not in ("catalogue", "in_play")}
     try:
-        return catalogue.with_overrides(changes, where)
+        catalogue = catalogue.with_overrides(changes, where) if changes else catalogue
     except ParameterError as err:
         raise ScenarioError.from_error(err, where) from None
+    return restrict_blocks(catalogue, table.get("in_play"), changes, where)
 
 
 def _base_catalogue(ref: Any, where: str, base_dir: Path | None) -> Catalogue:

@@ -20,26 +20,31 @@ from sim.experiments.overrides import MISSING, ScenarioError
 from sim.model.country import CountryDataError
 from sim.model.country_table import file_sha256, load_custom
 from sim.model.fields import ParameterError
-from sim.model.params import CountryParams
+from sim.model.params import CountryParams, ModelParams
 from sim.model.params.geography import unused_country_key
 
 
 def check_country(
-    table: Mapping[str, Any], params: CountryParams, where: str, base_dir: Path | None
+    table: Mapping[str, Any], model_params: ModelParams, where: str, base_dir: Path | None
 ) -> CountryParams:
     """Reject keys the preset ignores; resolve, hash and validate a custom table.
 
     Args:
         table: The ``[country]`` table as written (overrides applied).
-        params: The validated country parameters built from it.
+        model_params: The validated parameters built from the document.
         where: Scenario file, for error messages.
         base_dir: Folder that ``country.table`` and ``country.adjacency`` are relative
             to (``None``: the working directory).
 
     Raises:
-        ScenarioError: an unused key, a missing file, a changed file, or a table that
-            breaks the format (the message names the CSV row and column).
+        ScenarioError: an unused key, more synthetic regions than municipalities, a
+            missing or changed file, or a table that breaks the format (the message
+            names the CSV row and column).
     """
+    params = model_params.country
+    if params.name == "synthetic" and params.n_regions > params.n_municipalities:
+        allowed = f"at most country.n_municipalities ({params.n_municipalities})"
+        raise ScenarioError("country.n_regions", params.n_regions, allowed, where)
     unused = unused_country_key(params, table)
     if unused is not None:
         key, allowed = unused
