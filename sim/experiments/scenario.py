@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.experiments import scenario_blocks, scenario_country, scenario_keys
 from sim.experiments.overrides import (
     MISSING,
     ScenarioError,
@@ -62,8 +63,6 @@ from sim.experiments.overrides import (
     parse_toml,
     read_bytes,
 )
-from sim.experiments.scenario_blocks import restrict_blocks
-from sim.experiments.scenario_country import check_country
 from sim.instruments.base import Instrument, InstrumentParams, Target, instrument_class
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.country import build_country
@@ -236,7 +235,8 @@ def _build(
     name, description = _meta(raw.get("scenario", MISSING), where, default_name)
     params = _params(raw, where)
     written = as_table(raw.get("country", {}), "country", where)
-    params = dataclasses.replace(params, country=check_country(written, params, where, base_dir))
+    country = scenario_country.check_country(written, params, where, base_dir)
+    params = dataclasses.replace(params, country=country)
     catalogue = _catalogue(raw.get("blocks", {}), where, base_dir)
     regions = _Regions(params.country)
     items = raw.get("instruments", [])
@@ -304,7 +304,7 @@ def _catalogue(table: Any, where: str, base_dir: Path | None) -> Catalogue:
         catalogue = catalogue.with_overrides(changes, where) if changes else catalogue
     except ParameterError as err:
         raise ScenarioError.from_error(err, where) from None
-    return restrict_blocks(catalogue, table.get("in_play"), changes, where)
+    return scenario_blocks.restrict_blocks(catalogue, table.get("in_play"), changes, where)
 
 
 def _base_catalogue(ref: Any, where: str, base_dir: Path | None) -> Catalogue:
@@ -369,6 +369,7 @@ def _instrument(
         raise ScenarioError.from_error(err, where, prefix) from None
     fields = [f.name for f in dataclasses.fields(cls.Params)]
     known_keys(table, ["type", *fields], prefix, where)
+    scenario_keys.check_exclusive(cls.Params, table, prefix, where)
     values = {k: v for k, v in table.items() if k not in ("type", "target")}
     target = _target(table.get("target", {}), f"{prefix}target", where, catalogue, regions)
     try:

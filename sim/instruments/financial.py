@@ -8,17 +8,23 @@ the pool is empty. Applicants refused by an empty pool suffer a "broken funding
 promise" trust loss, handled by the model's grant settlement.
 
 The conditional variant (``until``) pays only implementations started before a
-target quarter, which is how co-funding is tied to a target date.
+target quarter, which is how co-funding is tied to a target date. Grants graded by size
+(``share_by_population``) replace the flat ``share`` with a share per population tier,
+so a programme can pay small municipalities, whose fixed integration costs weigh most
+per inhabitant, a higher rate.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, register
 from sim.model.effects import GrantOffer, GrantPool
-from sim.model.fields import param
+from sim.model.fields import ParameterError, param
 
 if TYPE_CHECKING:
     from sim.model.effects import Effects
@@ -50,6 +56,40 @@ class FinancialIncentiveParams(InstrumentParams):
         bounds=(0, 400),
         doc="target date: only implementations started before it are co-funded",
     )
+    share_by_population: tuple[tuple[float, float], ...] = param(
+        (),
+        unit="[inhabitants, share]",
+        doc="grant graded by size instead of share: [[upto, share], ...] with strictly "
+        "ascending upto; a municipality with population < upto (first tier that fits) "
+        "gets that share; above the last upto, none (end with inf to cover all); "
+        "written instead of share, not with it",
+    )
+
+    #: Keys that must not be written together (the scenario loader checks the file).
+    EXCLUSIVE: ClassVar[tuple[tuple[str, str], ...]] = (("share", "share_by_population"),)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        check_tiers(self.share_by_population)
+
+
+def check_tiers(tiers: tuple[tuple[float, float], ...]) -> None:
+    """Tiers are [upto, share] pairs, upto > 0 strictly ascending, share in [0, 1]."""
+    allowed = "a list of [upto, share] pairs, upto > 0 strictly ascending, share in [0, 1]"
+    previous = 0.0
+    for tier in tiers:
+        if len(tier) != 2 or math.isnan(tier[0]) or tier[0] <= previous:
+            raise ParameterError("share_by_population", [list(t) for t in tiers], allowed)
+        if not 0.0 <= tier[1] <= 1.0:
+            raise ParameterError("share_by_population", [list(t) for t in tiers], allowed)
+        previous = tier[0]
+
+
+def tier_shares(tiers: tuple[tuple[float, float], ...], population: np.ndarray) -> np.ndarray:
+    """(M,) share per municipality: the first tier whose ``upto`` exceeds its population."""
+    upto = np.array([t[0] for t in tiers] + [math.inf])
+    shares = np.array([t[1] for t in tiers] + [0.0])
+    return shares[np.searchsorted(upto, population, side="right")]
 
 
 @register
@@ -66,11 +106,15 @@ class FinancialIncentive(Instrument[FinancialIncentiveParams]):
         super().initialize(model)
         p = self.p
         self.pool = GrantPool(payer=p.run_by, remaining=p.budget, label=self.name)
+        if p.share_by_population:
+            self.share = tier_shares(p.share_by_population, model.state.population)[:, None]
+        else:
+            self.share = np.full((model.state.n, 1), p.share)
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Offer the co-funding share on targeted cells while the target date holds."""
         p = self.p
         if model.quarter >= p.until or not self.targets_municipal:
             return
-        share = self.target_cells * (p.share * p.intensity)
+        share = self.target_cells * (self.share * p.intensity)
         effects.grant_offers.append(GrantOffer(share=share, pool=self.pool))
