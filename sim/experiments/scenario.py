@@ -65,7 +65,7 @@ from sim.experiments.overrides import (
 )
 from sim.instruments.base import Instrument, InstrumentParams, Target, instrument_class
 from sim.model.blocks import Catalogue, load_catalogue
-from sim.model.country import build_country
+from sim.model.countries import build_country
 from sim.model.fields import ParameterError
 from sim.model.params import PARAM_GROUPS, CountryParams, ModelParams
 

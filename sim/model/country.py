@@ -21,7 +21,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from sim.model.fields import ParameterError
-from sim.model.params import CountryParams
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "countries"
 REAL_COUNTRIES = ("denmark", "estonia", "netherlands", "austria")
@@ -118,24 +117,6 @@ def size_class(population: np.ndarray) -> np.ndarray:
     so they are defined once here; labels are in ``SIZE_CLASS_LABELS``.
     """
     return np.searchsorted(SIZE_CLASS_BREAKS, np.asarray(population), side="right").astype(np.int64)
-
-
-def build_country(params: CountryParams, rng: np.random.Generator) -> Country:
-    """Build the preset ``params.name``: real tables, a synthetic draw, or a user table.
-
-    Only a synthetic country draws from ``rng``; real and user tables are the same map
-    in every replicate. The sibling modules are imported here because they build on
-    this module's :class:`Country` and table helpers.
-    """
-    if params.name == "synthetic":
-        from sim.model.country_synthetic import make_synthetic
-
-        return make_synthetic(params, rng)
-    if params.name == "custom":
-        from sim.model.country_table import load_custom
-
-        return load_custom(params)
-    return load_real(params.name, params.island_links)
 
 
 # --------------------------------------------------------------------- real presets

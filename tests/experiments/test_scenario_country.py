@@ -11,7 +11,7 @@ from scenario_helpers import HEAD, SCENARIOS_DIR, expect_error, write
 
 from sim.experiments.scenario import load_scenario
 from sim.experiments.specs import content_hash, scenario_content
-from sim.model.country import build_country
+from sim.model.countries import build_country
 from sim.model.country_table import file_sha256
 from sim.model.params import CountryParams
 

@@ -5,12 +5,12 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from sim.model.countries import build_country
 from sim.model.country import (
     DATA_DIR,
     SIZE_CLASS_LABELS,
     Country,
     CountryDataError,
-    build_country,
     load_real,
     size_class,
 )

@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.model.country import CountryDataError, build_country, load_real
+from sim.model.countries import build_country
+from sim.model.country import CountryDataError, load_real
 from sim.model.country_table import file_sha256, load_custom
 from sim.model.fields import ParameterError
 from sim.model.params import CountryParams

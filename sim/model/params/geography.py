@@ -29,24 +29,28 @@ class CountryParams(Validated):
     )
     table: str = param(
         "",
+        source="user input (the scenario file)",
         unit="path",
         doc="custom only: municipality table (CSV: municipality, population, region; "
         "optional code, lat, lon), relative to the scenario file",
     )
     adjacency: str = param(
         "",
+        source="user input (the scenario file)",
         unit="path",
         doc="custom only: optional border pairs (CSV: municipality_a, municipality_b; "
         "codes or names); without it, k nearest neighbours by lat/lon",
     )
     table_sha256: str = param(
         "",
+        source="user input (the scenario file)",
         unit="hex",
         doc="custom only: SHA-256 of the table file, filled in by the scenario loader "
         "(if written, the file must match) and checked when the model is built",
     )
     adjacency_sha256: str = param(
         "",
+        source="user input (the scenario file)",
         unit="hex",
         doc="custom only: SHA-256 of the adjacency file, as table_sha256",
     )
