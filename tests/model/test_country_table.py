@@ -127,3 +127,19 @@ def test_missing_file_and_changed_file(tmp_path):
     pinned = CountryParams(**{**params.__dict__, "table_sha256": "0" * 64})
     with pytest.raises(ParameterError, match="table_sha256.*file changed"):
         load_custom(pinned)
+
+
+@pytest.mark.parametrize(("name", "recall"), [("denmark", 0.93), ("austria", 0.80)])
+def test_distance_graph_recovers_real_borders(tmp_path, name, recall):
+    """A user table without borders: k-NN by distance finds most real borders (ODD §5)."""
+    real = load_real(name, "isolated")
+    rows = ["code,municipality,population,region,lat,lon"]
+    rows += [
+        f"{c},{c},{p},{r},{la},{lo}"
+        for c, p, r, la, lo in zip(real.codes, real.population, real.region, real.lat, real.lon,
+                                   strict=True)
+    ]  # fmt: skip
+    built = load_custom(_params(tmp_path, "\n".join(rows) + "\n"))
+    knn, borders = _edges(built), _edges(real)
+    assert len(knn & borders) / len(borders) >= recall
+    assert 5 <= 2 * len(knn) / built.n_municipalities <= 6.5
