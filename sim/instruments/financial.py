@@ -69,20 +69,27 @@ class FinancialIncentiveParams(InstrumentParams):
     EXCLUSIVE: ClassVar[tuple[tuple[str, str], ...]] = (("share", "share_by_population"),)
 
     def __post_init__(self) -> None:
+        check_tiers(self.share_by_population)  # before coercion, for a clear message
         super().__post_init__()
-        check_tiers(self.share_by_population)
 
 
-def check_tiers(tiers: tuple[tuple[float, float], ...]) -> None:
+def check_tiers(tiers: object) -> None:
     """Tiers are [upto, share] pairs, upto > 0 strictly ascending, share in [0, 1]."""
     allowed = "a list of [upto, share] pairs, upto > 0 strictly ascending, share in [0, 1]"
+    if not isinstance(tiers, list | tuple):
+        raise ParameterError("share_by_population", tiers, allowed)
     previous = 0.0
     for tier in tiers:
-        if len(tier) != 2 or math.isnan(tier[0]) or tier[0] <= previous:
-            raise ParameterError("share_by_population", [list(t) for t in tiers], allowed)
-        if not 0.0 <= tier[1] <= 1.0:
-            raise ParameterError("share_by_population", [list(t) for t in tiers], allowed)
+        pair = isinstance(tier, list | tuple) and len(tier) == 2
+        if not pair or not all(_number(v) for v in tier):
+            raise ParameterError("share_by_population", tiers, allowed)
+        if math.isnan(tier[0]) or tier[0] <= previous or not 0.0 <= tier[1] <= 1.0:
+            raise ParameterError("share_by_population", tiers, allowed)
         previous = tier[0]
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def tier_shares(tiers: tuple[tuple[float, float], ...], population: np.ndarray) -> np.ndarray:

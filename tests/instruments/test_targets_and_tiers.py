@@ -96,6 +96,10 @@ def test_graded_grant_offers_follow_population(request, which):
         [[0, 0.9]],  # upto must be positive
         [[5000, 1.5]],  # share above 1
         [[5000, 0.5, 1]],  # not a pair
+        [5000, 0.9],  # a flat pair, not a list of pairs
+        [[5000, "a"]],  # not a number
+        [[5000, True]],  # a boolean is not a share
+        "x",
     ],
 )
 def test_bad_tiers(tiers):
