@@ -13,7 +13,7 @@ import pytest
 from sim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "scenarios" / "custom_country_example.toml"
+EXAMPLE = ROOT / "scenarios" / "examples" / "custom_country_example.toml"
 
 
 def test_custom_country_in_process(tmp_path):

@@ -189,11 +189,11 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
 
 
 def load_scenarios(paths: Iterable[str | Path], overrides: Sequence[str] = ()) -> list[Scenario]:
-    """Load several scenarios for one batch; their names must be unique.
+    """Load several scenarios for one batch; unique names, the same blocks in play.
 
     Raises:
-        ScenarioError: any file is invalid, or two scenarios share a name (outputs
-            are keyed by name, so runs would silently merge).
+        ScenarioError: any file is invalid, two scenarios share a name (outputs are
+            keyed by name, so runs would silently merge), or their blocks differ.
     """
     scenarios = [load_scenario(p, overrides) for p in paths]
     seen: dict[str, Path | None] = {}
@@ -202,6 +202,7 @@ def load_scenarios(paths: Iterable[str | Path], overrides: Sequence[str] = ()) -
             allowed = f"a name unique in the batch ({seen[sc.name]} uses it too)"
             raise ScenarioError("scenario.name", sc.name, allowed, str(sc.path), "is a duplicate")
         seen[sc.name] = sc.path
+    scenario_blocks.check_same_blocks(scenarios)
     return scenarios
 
 

@@ -16,7 +16,7 @@ block could never be adopted.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sim.experiments.overrides import ScenarioError
@@ -89,3 +89,27 @@ def _live_prerequisites(catalogue: Catalogue, in_play: list[str], where: str) ->
                 )
             given.add(p)
     return given
+
+
+def check_same_blocks(scenarios: Sequence[Any]) -> None:
+    """Scenarios of one batch put the same blocks in play, in the same order.
+
+    Their outputs share one table (per-block columns) and their adoption shares are
+    compared side by side, so a different set of blocks would break the table and
+    compare shares over different cells.
+
+    Raises:
+        ScenarioError: located at the first scenario whose blocks differ from the first's.
+    """
+    if not scenarios:
+        return
+    first = scenarios[0]
+    for sc in scenarios[1:]:
+        if sc.catalogue.keys != first.catalogue.keys:
+            allowed = (
+                f"the blocks of the batch's first scenario {first.name!r} "
+                f"{list(first.catalogue.keys)}: one batch compares the same blocks"
+            )
+            where = str(sc.path) if sc.path is not None else sc.name
+            problem = "differs within the batch"
+            raise ScenarioError(f"blocks.{KEY}", list(sc.catalogue.keys), allowed, where, problem)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scenario_helpers import HEAD, expect_error, write
 
-from sim.experiments.scenario import load_scenario
+from sim.experiments.scenario import ScenarioError, load_scenario, load_scenarios
 from sim.model import metrics
 from sim.model.central import LIVE
 from sim.model.model import EGovModel
@@ -103,3 +103,15 @@ def test_platform_live_at_start_per_block(tmp_path, block):
     live.step()
     plain.step()
     assert live.current["platforms_live"] > plain.current["platforms_live"]
+
+
+def test_a_batch_puts_the_same_blocks_in_play(tmp_path):
+    full = write(tmp_path, HEAD, "full")
+    one = write(tmp_path, HEAD + '[blocks]\nin_play = ["digital_post"]\n', "one")
+    also = write(tmp_path, HEAD + '[blocks]\nin_play = ["digital_post"]\n', "also")
+    assert len(load_scenarios([one, also])) == 2
+    with pytest.raises(ScenarioError) as err:
+        load_scenarios([full, one])
+    msg = str(err.value)
+    assert msg.startswith(f"{one}: blocks.in_play = ['digital_post'] differs within the batch")
+    assert "first scenario 'full'" in msg

@@ -15,7 +15,7 @@ from sim.model.countries import build_country
 from sim.model.country_table import file_sha256
 from sim.model.params import CountryParams
 
-EXAMPLE = SCENARIOS_DIR / "custom_country_example.toml"
+EXAMPLE = SCENARIOS_DIR / "examples" / "custom_country_example.toml"
 TABLE = "municipality,population,region\nA,1000,R\nB,2000,R\nC,30000,S\n"
 
 
@@ -102,13 +102,14 @@ def test_custom_table_is_resolved_hashed_and_validated(tmp_path):
     # moving the folder keeps the run key; editing a value in the table changes it
     copy = tmp_path / "moved"
     shutil.copytree(SCENARIOS_DIR / "data", copy / "data")
-    shutil.copy(EXAMPLE, copy / EXAMPLE.name)
-    moved = load_scenario(copy / EXAMPLE.name)
+    (copy / "examples").mkdir()
+    shutil.copy(EXAMPLE, copy / "examples" / EXAMPLE.name)
+    moved = load_scenario(copy / "examples" / EXAMPLE.name)
     key = content_hash(scenario_content(sc))
     assert content_hash(scenario_content(moved)) == key
     table = copy / "data" / "example_country.csv"
     table.write_text(table.read_text().replace("4714", "4715"))
-    assert content_hash(scenario_content(load_scenario(copy / EXAMPLE.name))) != key
+    assert content_hash(scenario_content(load_scenario(copy / "examples" / EXAMPLE.name))) != key
 
 
 def test_custom_table_errors_name_scenario_key_row_and_column(tmp_path):
