@@ -101,6 +101,8 @@ def _load_cached(
             adjacency = _link_islands(adjacency, islands, lat, lon)
         hashes.append(file_sha256(adj_path))
         graph = f"borders from {adj_path.name}, {len(islands)} without a border"
+        if lat is None:  # placed for maps only; the borders are the graph
+            lat, lon = _layout(m)[1:]
     else:
         adjacency, lat, lon, graph = _spatial_graph(lat, lon, m, neighbours)
     regions = sorted({r for r in cols["region"] if r})
@@ -129,13 +131,19 @@ def _spatial_graph(lat: np.ndarray | None, lon: np.ndarray | None, m: int, k: fl
     the k nearest on the Earth.
     """
     if lat is None:
-        xy = np.random.default_rng(LAYOUT_SEED).random((m, 2))
-        lat = SYNTHETIC_LAT[0] + xy[:, 1] * (SYNTHETIC_LAT[1] - SYNTHETIC_LAT[0])
-        lon = SYNTHETIC_LON[0] + xy[:, 0] * (SYNTHETIC_LON[1] - SYNTHETIC_LON[0])
+        xy, lat, lon = _layout(m)
         return knn_adjacency(xy, k), lat, lon, f"no coordinates: synthetic layout, {k:g}-NN"
     phi, lam = np.radians(lat), np.radians(lon)
     xyz = np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
     return knn_adjacency(xyz, k), lat, lon, f"{k:g} nearest neighbours by distance"
+
+
+def _layout(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit-square points from the fixed ``LAYOUT_SEED``, and their lat/lon in the box."""
+    xy = np.random.default_rng(LAYOUT_SEED).random((m, 2))
+    lat = SYNTHETIC_LAT[0] + xy[:, 1] * (SYNTHETIC_LAT[1] - SYNTHETIC_LAT[0])
+    lon = SYNTHETIC_LON[0] + xy[:, 0] * (SYNTHETIC_LON[1] - SYNTHETIC_LON[0])
+    return xy, lat, lon
 
 
 def _header(path: Path, reader: csv.DictReader) -> list[str]:

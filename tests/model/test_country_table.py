@@ -76,6 +76,13 @@ def test_minimal_table_without_regions_codes_or_coordinates(tmp_path):
     assert again is not c and np.array_equal(c.lat, again.lat)  # fixed layout
 
 
+def test_adjacency_without_coordinates(tmp_path):
+    table = "municipality,population,region\nA,100,\nB,200,\nC,300,\n"
+    c = load_custom(_params(tmp_path, table, "municipality_a,municipality_b\nA,B\n"))
+    assert _edges(c) == {("A", "B")}  # C has no border and no coordinates: isolated
+    assert c.lat.shape == (3,) and np.isfinite(c.lat).all()  # placed for maps
+
+
 def test_build_country_dispatches_and_uses_no_randomness(tmp_path):
     rng = np.random.default_rng(0)
     state = rng.bit_generator.state
