@@ -2,8 +2,8 @@
 
 Each figure is drawn only when its data exist: paired differences need two scenarios,
 sensitivity bars a ``sensitivity.csv``, the map per-municipality finals of a real
-country preset (synthetic countries are drawn afresh from each run's seed, so there
-is no single map to colour).
+country preset or of one user table (synthetic countries are drawn afresh from each
+run's seed, so there is no single map to colour).
 """
 
 from __future__ import annotations
@@ -54,18 +54,41 @@ def write_figures(store: ResultsStore, tables: dict[str, Any], folder: Path) -> 
     return written
 
 
+def _one_map(countries: list[dict[str, Any]]) -> Any:
+    """The country all scenarios share: a real preset, or one user table (same hash).
+
+    ``None`` when the scenarios differ, are synthetic, or the user's table is no longer
+    where the manifest says (a moved results folder still reports, without its map).
+    """
+    from sim.model.country import load_real
+
+    names = {c.get("name") for c in countries}
+    if len(names) != 1:
+        return None
+    name = next(iter(names))
+    if name in REAL_COUNTRIES:
+        return load_real(name)
+    if name != "custom" or len({c.get("table_sha256") for c in countries}) != 1:
+        return None
+    from sim.model.country_table import load_custom
+    from sim.model.params import CountryParams
+
+    try:
+        return load_custom(CountryParams(**countries[0]))
+    except (ValueError, TypeError):
+        return None
+
+
 def map_values(store: ResultsStore) -> tuple[Any, dict[str, np.ndarray]] | None:
     """Median final adoption per municipality and scenario, and the country to place it."""
     scenarios = store.manifest.get("scenarios", [])
-    names = {s.get("params", {}).get("country", {}).get("name") for s in scenarios}
-    if len(names) != 1 or next(iter(names)) not in REAL_COUNTRIES:
+    countries = [s.get("params", {}).get("country", {}) for s in scenarios]
+    country = _one_map(countries)
+    if country is None:
         return None
     mun = store.municipal()
     if mun is None or mun.empty:
         return None
-    from sim.model.country import load_real
-
-    country = load_real(next(iter(names)))
     medians = mun.groupby(["scenario", "municipality"], sort=False)["adoption"].median()
     out = {}
     for scenario in store.scenario_order:

@@ -21,6 +21,7 @@ and where its numbers come from)::
 
     [blocks]                       # optional
     catalogue = "my_blocks.toml"   # optional, relative to the scenario file
+    in_play = ["eid", "digital_post"]   # optional: only these blocks (scenario_blocks.py)
     [blocks.digital_post]          # per-block overrides of catalogue fields
     spillover_share = 0.6
 
@@ -51,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.experiments import scenario_blocks, scenario_country, scenario_keys
 from sim.experiments.overrides import (
     MISSING,
     ScenarioError,
@@ -63,7 +65,7 @@ from sim.experiments.overrides import (
 )
 from sim.instruments.base import Instrument, InstrumentParams, Target, instrument_class
 from sim.model.blocks import Catalogue, load_catalogue
-from sim.model.country import build_country
+from sim.model.countries import build_country
 from sim.model.fields import ParameterError
 from sim.model.params import PARAM_GROUPS, CountryParams, ModelParams
 
@@ -187,11 +189,11 @@ def load_scenario(path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
 
 
 def load_scenarios(paths: Iterable[str | Path], overrides: Sequence[str] = ()) -> list[Scenario]:
-    """Load several scenarios for one batch; their names must be unique.
+    """Load several scenarios for one batch; unique names, the same blocks in play.
 
     Raises:
-        ScenarioError: any file is invalid, or two scenarios share a name (outputs
-            are keyed by name, so runs would silently merge).
+        ScenarioError: any file is invalid, two scenarios share a name (outputs are
+            keyed by name, so runs would silently merge), or their blocks differ.
     """
     scenarios = [load_scenario(p, overrides) for p in paths]
     seen: dict[str, Path | None] = {}
@@ -200,6 +202,7 @@ def load_scenarios(paths: Iterable[str | Path], overrides: Sequence[str] = ()) -
             allowed = f"a name unique in the batch ({seen[sc.name]} uses it too)"
             raise ScenarioError("scenario.name", sc.name, allowed, str(sc.path), "is a duplicate")
         seen[sc.name] = sc.path
+    scenario_blocks.check_same_blocks(scenarios)
     return scenarios
 
 
@@ -232,6 +235,9 @@ def _build(
     known_keys(raw, TOP_LEVEL, "", where, "is an unknown table")
     name, description = _meta(raw.get("scenario", MISSING), where, default_name)
     params = _params(raw, where)
+    written = as_table(raw.get("country", {}), "country", where)
+    country = scenario_country.check_country(written, params, where, base_dir)
+    params = dataclasses.replace(params, country=country)
     catalogue = _catalogue(raw.get("blocks", {}), where, base_dir)
     regions = _Regions(params.country)
     items = raw.get("instruments", [])
@@ -287,25 +293,19 @@ def _params(raw: Mapping[str, Any], where: str) -> ModelParams:
             groups[group] = cls(**table)
         except ParameterError as err:
             raise ScenarioError.from_error(err, where, f"{group}.") from None
-    params = ModelParams(**groups)
-    country = params.country
-    if country.name == "synthetic" and country.n_regions > country.n_municipalities:
-        allowed = f"at most country.n_municipalities ({country.n_municipalities})"
-        raise ScenarioError("country.n_regions", country.n_regions, allowed, where)
-    return params
+    return ModelParams(**groups)
 
 
 def _catalogue(table: Any, where: str, base_dir: Path | None) -> Catalogue:
     """The default or named catalogue, with the scenario's per-block overrides."""
     table = as_table(table, "blocks", where)
     catalogue = _base_catalogue(table.get("catalogue"), where, base_dir)
-    changes = {k: v for k, v in table.items() if k != "catalogue"}
-    if not changes:
-        return catalogue
+    changes = {k: v for k, v in table.items() if k not in ("catalogue", "in_play")}
     try:
-        return catalogue.with_overrides(changes, where)
+        catalogue = catalogue.with_overrides(changes, where) if changes else catalogue
     except ParameterError as err:
         raise ScenarioError.from_error(err, where) from None
+    return scenario_blocks.restrict_blocks(catalogue, table.get("in_play"), changes, where)
 
 
 def _base_catalogue(ref: Any, where: str, base_dir: Path | None) -> Catalogue:
@@ -370,6 +370,7 @@ def _instrument(
         raise ScenarioError.from_error(err, where, prefix) from None
     fields = [f.name for f in dataclasses.fields(cls.Params)]
     known_keys(table, ["type", *fields], prefix, where)
+    scenario_keys.check_exclusive(cls.Params, table, prefix, where)
     values = {k: v for k, v in table.items() if k not in ("type", "target")}
     target = _target(table.get("target", {}), f"{prefix}target", where, catalogue, regions)
     try:

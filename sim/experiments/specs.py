@@ -18,6 +18,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -59,6 +60,9 @@ def scenario_content(scenario: Scenario) -> dict[str, Any]:
     for volatile in ("description", "path", "sha256", "overrides"):
         record.pop(volatile, None)
     record["catalogue"] = {"blocks": record["catalogue"]["blocks"]}
+    country = record["params"]["country"]
+    for key in ("table", "adjacency"):  # a user table counts by its hash, not its folder
+        country[key] = Path(country[key]).name if country.get(key) else country.get(key)
     return record
 
 

@@ -33,8 +33,12 @@ LEVELS = ("central", "regional", "municipal")
 class Target(Validated):
     """Who an instrument applies to: levels, blocks and a municipality filter.
 
-    Empty tuples mean "all". Region names or codes are matched against the country
-    preset when the instrument is initialised, so a typo fails loudly there.
+    Empty tuples mean "all". The municipality filters combine: a municipality is
+    targeted when it is in one of the size classes (if any), has
+    ``min_population <= population < max_population`` and lies in one of the regions
+    (if any); the thresholds use the same convention as the size classes. Region names
+    or codes are matched against the country preset when the instrument is initialised,
+    so a typo fails loudly there.
     """
 
     levels: tuple[str, ...] = param(
@@ -48,12 +52,28 @@ class Target(Validated):
         doc="municipal size classes 0 (<5k) to 4 (>=100k); empty: all",
     )
     regions: tuple[str, ...] = param((), unit="-", doc="region codes or names (empty: all)")
+    min_population: float = param(
+        0.0,
+        unit="inhabitants",
+        bounds=(0.0, None),
+        doc="municipalities with at least this population (inclusive); 0: no lower limit",
+    )
+    max_population: float = param(
+        float("inf"),
+        unit="inhabitants",
+        bounds=(1.0, None),
+        doc="municipalities with fewer inhabitants than this (exclusive, as the size "
+        "classes); inf: no upper limit",
+    )
 
     def __post_init__(self) -> None:
         super().__post_init__()
         for level in self.levels:
             if level not in LEVELS:
                 raise ParameterError("levels", self.levels, f"a list drawn from {list(LEVELS)}")
+        if self.max_population <= self.min_population:
+            allowed = f"more than min_population ({self.min_population:g})"
+            raise ParameterError("max_population", self.max_population, allowed)
 
 
 @dataclass(frozen=True)
@@ -194,11 +214,13 @@ def resolve_blocks(target: Target, model: EGovModel) -> np.ndarray:
 
 
 def resolve_municipalities(target: Target, model: EGovModel) -> np.ndarray:
-    """Boolean mask over municipalities for the size-class and region filters."""
+    """Boolean mask over municipalities: size classes, population range and regions (AND)."""
     state = model.state
     mask = np.ones(state.n, dtype=bool)
     if target.size_classes:
         mask &= np.isin(state.size_class, np.asarray(target.size_classes))
+    pop = state.population
+    mask &= (pop >= target.min_population) & (pop < target.max_population)
     if target.regions:
         country = model.country
         lookup = {c: i for i, c in enumerate(country.region_codes)}

@@ -8,17 +8,23 @@ the pool is empty. Applicants refused by an empty pool suffer a "broken funding
 promise" trust loss, handled by the model's grant settlement.
 
 The conditional variant (``until``) pays only implementations started before a
-target quarter, which is how co-funding is tied to a target date.
+target quarter, which is how co-funding is tied to a target date. Grants graded by size
+(``share_by_population``) replace the flat ``share`` with a share per population tier,
+so a programme can pay small municipalities, whose fixed integration costs weigh most
+per inhabitant, a higher rate.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, register
 from sim.model.effects import GrantOffer, GrantPool
-from sim.model.fields import param
+from sim.model.fields import ParameterError, param
 
 if TYPE_CHECKING:
     from sim.model.effects import Effects
@@ -69,6 +75,47 @@ class FinancialIncentiveParams(InstrumentParams):
         bounds=(0, 400),
         doc="target date: only implementations started before it are co-funded",
     )
+    share_by_population: tuple[tuple[float, float], ...] = param(
+        (),
+        unit="[inhabitants, share]",
+        doc="grant graded by size instead of share: [[upto, share], ...] with strictly "
+        "ascending upto; a municipality with population < upto (first tier that fits) "
+        "gets that share; above the last upto, none (end with inf to cover all); "
+        "written instead of share, not with it",
+    )
+
+    #: Keys that must not be written together (the scenario loader checks the file).
+    EXCLUSIVE: ClassVar[tuple[tuple[str, str], ...]] = (("share", "share_by_population"),)
+
+    def __post_init__(self) -> None:
+        check_tiers(self.share_by_population)  # before coercion, for a clear message
+        super().__post_init__()
+
+
+def check_tiers(tiers: object) -> None:
+    """Tiers are [upto, share] pairs, upto > 0 strictly ascending, share in [0, 1]."""
+    allowed = "a list of [upto, share] pairs, upto > 0 strictly ascending, share in [0, 1]"
+    if not isinstance(tiers, list | tuple):
+        raise ParameterError("share_by_population", tiers, allowed)
+    previous = 0.0
+    for tier in tiers:
+        pair = isinstance(tier, list | tuple) and len(tier) == 2
+        if not pair or not all(_number(v) for v in tier):
+            raise ParameterError("share_by_population", tiers, allowed)
+        if math.isnan(tier[0]) or tier[0] <= previous or not 0.0 <= tier[1] <= 1.0:
+            raise ParameterError("share_by_population", tiers, allowed)
+        previous = tier[0]
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def tier_shares(tiers: tuple[tuple[float, float], ...], population: np.ndarray) -> np.ndarray:
+    """(M,) share per municipality: the first tier whose ``upto`` exceeds its population."""
+    upto = np.array([t[0] for t in tiers] + [math.inf])
+    shares = np.array([t[1] for t in tiers] + [0.0])
+    return shares[np.searchsorted(upto, population, side="right")]
 
 
 @register
@@ -84,19 +131,27 @@ class FinancialIncentive(Instrument[FinancialIncentiveParams]):
         """Resolve targets and open the grant pool."""
         super().initialize(model)
         p = self.p
-        budget = p.budget
+        if p.share_by_population:
+            self.share = tier_shares(p.share_by_population, model.state.population)[:, None]
+        else:
+            self.share = np.full((model.state.n, 1), p.share)
+        self.pool = GrantPool(payer=p.run_by, remaining=self.pool_size(model), label=self.name)
+
+    def pool_size(self, model: EGovModel) -> float:
+        """EUR in the pool: sized to the obligation, per inhabitant, or as given."""
+        p = self.p
         if p.budget_cover > 0:
-            gross = float(model.state.gross_cost[self.target_cells].sum())
-            budget = p.budget_cover * p.share * p.intensity * gross
-        elif p.budget_per_capita > 0:
+            cells = model.state.gross_cost * self.target_cells * self.share
+            return p.budget_cover * p.intensity * float(cells.sum())
+        if p.budget_per_capita > 0:
             rows = self.target_cells.any(axis=1)
-            budget = p.budget_per_capita * float(model.state.population[rows].sum())
-        self.pool = GrantPool(payer=p.run_by, remaining=budget, label=self.name)
+            return p.budget_per_capita * float(model.state.population[rows].sum())
+        return p.budget
 
     def apply(self, model: EGovModel, effects: Effects) -> None:
         """Offer the co-funding share on targeted cells while the target date holds."""
         p = self.p
         if model.quarter >= p.until or not self.targets_municipal:
             return
-        share = self.target_cells * (p.share * p.intensity)
+        share = self.target_cells * (self.share * p.intensity)
         effects.grant_offers.append(GrantOffer(share=share, pool=self.pool))

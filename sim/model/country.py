@@ -2,10 +2,11 @@
 
 A :class:`Country` is the static map every model run starts from. Real presets are read
 from the tables in ``sim/data/countries/`` (see PROVENANCE.md there); synthetic presets
-are drawn from the model's generator so that a batch can explore countries of any size
-(up to 200,000 municipalities) whose size law is fitted to a real country. Everything is
-plain numpy arrays plus one ``scipy.sparse`` adjacency matrix, because the vectorised
-kernels in ``decisions.py`` work on arrays, not on agent objects.
+(:mod:`sim.model.country_synthetic`) are drawn from the model's generator so that a
+batch can explore countries of any size (up to 200,000 municipalities); a user's own
+table is read by :mod:`sim.model.country_table`. Everything is plain numpy arrays plus
+one ``scipy.sparse`` adjacency matrix, because the vectorised kernels work on arrays,
+not on agent objects.
 """
 
 from __future__ import annotations
@@ -18,10 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.spatial import cKDTree
 
 from sim.model.fields import ParameterError
-from sim.model.params import CountryParams
 
 DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "countries"
 REAL_COUNTRIES = ("denmark", "estonia", "netherlands", "austria")
@@ -31,11 +30,6 @@ COLUMNS = (*_ID_COLUMNS, "population", "year", "lat", "lon")
 ADJ_COLUMNS = ("code_a", "code_b")
 SIZE_CLASS_BREAKS = (5_000, 20_000, 50_000, 100_000)
 SIZE_CLASS_LABELS = ("<5k", "5k-20k", "20k-50k", "50k-100k", ">=100k")
-#: Synthetic countries live in this lat/lon box (roughly Denmark's), so that maps and
-#: great-circle code written for real presets also work for synthetic ones.
-SYNTHETIC_LAT = (54.0, 58.0)
-SYNTHETIC_LON = (8.0, 13.0)
-MIN_SYNTHETIC_POPULATION = 100
 EARTH_RADIUS_KM = 6371.0
 
 
@@ -123,13 +117,6 @@ def size_class(population: np.ndarray) -> np.ndarray:
     so they are defined once here; labels are in ``SIZE_CLASS_LABELS``.
     """
     return np.searchsorted(SIZE_CLASS_BREAKS, np.asarray(population), side="right").astype(np.int64)
-
-
-def build_country(params: CountryParams, rng: np.random.Generator) -> Country:
-    """Build the preset ``params.name`` (real tables, or a synthetic draw from ``rng``)."""
-    if params.name == "synthetic":
-        return make_synthetic(params, rng)
-    return load_real(params.name, params.island_links)
 
 
 # --------------------------------------------------------------------- real presets
@@ -315,85 +302,3 @@ def _link_islands(
     a = np.concatenate([coo.row, islands])
     b = np.concatenate([coo.col, np.array(near, dtype=np.int64)])
     return _symmetric_adjacency(a, b, adj.shape[0])
-
-
-# ---------------------------------------------------------------- synthetic presets
-
-
-def make_synthetic(params: CountryParams, rng: np.random.Generator) -> Country:
-    """Draw a synthetic country from ``rng`` alone (same seed, same country).
-
-    Draw order (fixed, so seeds stay comparable): positions, sizes, region seeds.
-    Positions are uniform in the unit square, shown in the lat/lon box
-    ``SYNTHETIC_LAT`` x ``SYNTHETIC_LON``. Each municipality is linked to its
-    ``k = round(params.neighbours)`` nearest neighbours in the square, then the graph is
-    symmetrised (so the mean degree lies between k and 2k, typically about 1.3k).
-    Regions are the Voronoi cells of ``n_regions`` distinct municipalities chosen at
-    random, hence spatially contiguous and never empty.
-    """
-    n = params.n_municipalities
-    if params.n_regions > n:
-        raise ParameterError("n_regions", params.n_regions, f"at most n_municipalities ({n})")
-    xy = rng.random((n, 2))
-    population = _synthetic_sizes(params, n, rng)
-    k = min(max(round(params.neighbours), 1), n - 1)
-    nbr = cKDTree(xy).query(xy, k=k + 1)[1][:, 1:].ravel().astype(np.int64)
-    adjacency = _symmetric_adjacency(np.repeat(np.arange(n), k), nbr, n)
-    region = np.full(n, -1, dtype=np.int64)
-    width = len(str(max(params.n_regions, 1)))
-    region_codes = tuple(f"R{j + 1:0{width}d}" for j in range(params.n_regions))
-    if params.n_regions:
-        seeds = rng.choice(n, size=params.n_regions, replace=False)
-        region = cKDTree(xy[seeds]).query(xy)[1].astype(np.int64)
-        region[seeds] = np.arange(params.n_regions)  # a seed on a tie keeps its own region
-    mwidth, law = len(str(n)), params.size_distribution
-    return Country(
-        name="synthetic",
-        codes=np.array([f"S{i + 1:0{mwidth}d}" for i in range(n)], dtype=str),
-        names=np.array([f"Municipality {i + 1}" for i in range(n)], dtype=str),
-        population=population,
-        region=region,
-        region_codes=region_codes,
-        region_names=tuple(f"Region {j + 1}" for j in range(params.n_regions)),
-        lat=SYNTHETIC_LAT[0] + xy[:, 1] * (SYNTHETIC_LAT[1] - SYNTHETIC_LAT[0]),
-        lon=SYNTHETIC_LON[0] + xy[:, 0] * (SYNTHETIC_LON[1] - SYNTHETIC_LON[0]),
-        adjacency=adjacency,
-        provenance=f"synthetic ({law} fitted to {params.size_fit}, seed from model rng)",
-    )
-
-
-def fit_lognormal(population: np.ndarray) -> tuple[float, float]:
-    """Mean and standard deviation of log population (moment fit of a log-normal)."""
-    logp = np.log(np.asarray(population, dtype=np.float64))
-    return float(logp.mean()), float(logp.std())
-
-
-def fit_zipf(population: np.ndarray) -> float:
-    """Zipf exponent alpha of the rank-size curve, by least squares on log-log.
-
-    Fits ``log size = c - alpha * log rank`` with sizes sorted from largest (rank 1).
-    """
-    sizes = np.sort(np.asarray(population, dtype=np.float64))[::-1]
-    log_rank = np.log(np.arange(1, len(sizes) + 1))
-    slope, _ = np.polyfit(log_rank, np.log(sizes), 1)
-    return float(-slope)
-
-
-def _synthetic_sizes(params: CountryParams, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Municipal populations from the size law fitted to ``params.size_fit``.
-
-    Log-normal: independent draws with the real country's log mean and log sd. Zipf:
-    the deterministic curve ``scale * rank**-alpha`` with the scale set so that its
-    median equals the real median, randomly permuted over locations. Both are rounded
-    and floored at ``MIN_SYNTHETIC_POPULATION`` so every municipality has inhabitants.
-    """
-    real = load_real(params.size_fit, "isolated").population
-    if params.size_distribution == "lognormal":
-        mu, sigma = fit_lognormal(real)
-        sizes = rng.lognormal(mu, sigma, size=n)
-    else:
-        alpha = fit_zipf(real)
-        rank = np.arange(1, n + 1, dtype=np.float64)
-        scale = float(np.median(real)) / float(np.median(rank**-alpha))
-        sizes = rng.permutation(scale * rank**-alpha)
-    return np.maximum(np.rint(sizes), MIN_SYNTHETIC_POPULATION).astype(np.int64)

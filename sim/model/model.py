@@ -26,7 +26,7 @@ from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
 from sim.model.block_arrays import block_arrays
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
-from sim.model.country import build_country
+from sim.model.countries import build_country
 from sim.model.effects import Effects, InstrumentLike
 from sim.model.kernels import neighbours
 from sim.model.ledger import Ledger

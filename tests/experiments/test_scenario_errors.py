@@ -14,7 +14,8 @@ from sim.experiments.scenario import (
     scenario_from_dict,
 )
 from sim.model.blocks import DEFAULT_PATH
-from sim.model.country import build_country, load_real
+from sim.model.countries import build_country
+from sim.model.country import load_real
 from sim.model.params import CountryParams
 
 # -------------------------------------------------------------------- error paths

@@ -5,17 +5,16 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from sim.model.countries import build_country
 from sim.model.country import (
     DATA_DIR,
     SIZE_CLASS_LABELS,
     Country,
     CountryDataError,
-    build_country,
-    fit_zipf,
     load_real,
-    make_synthetic,
     size_class,
 )
+from sim.model.country_synthetic import fit_zipf, make_synthetic
 from sim.model.fields import ParameterError
 from sim.model.params import CountryParams
 
