@@ -137,8 +137,11 @@ def verdict(row: EffectRow, effect: dict[str, dict[str, float]]) -> str:
     """``shown`` / ``against (metric)`` / ``not shown (metric)`` for the expected signs.
 
     Shown: every expected metric's CI excludes 0 on the expected side (either side
-    for ``±``). Against: some CI excludes 0 on the other side.
+    for ``±``). Against: some CI excludes 0 on the other side. Inert: no metric of
+    any pair moved at all (the mechanism never acts in this setting).
     """
+    if all(effect[m][k] == 0 for m in METRICS for k in ("mean", "low", "high")):
+        return "inert (every paired difference 0)"
     against, missing = [], []
     for metric, sign in row.expected:
         lo, hi = effect[metric]["low"], effect[metric]["high"]

@@ -244,7 +244,10 @@ def describe_move(row: EffectRow) -> str:
     """What the row moves, for the table: ``key low → high`` or ``+ instrument (...)``."""
     if row.is_instrument:
         return "; ".join("+ " + _instrument_text(t) for t in row.add)
-    keys = ", ".join(f"`{k}`" for k in row.keys)
+    keys = ", ".join(
+        f"`{k.replace('.*.', '.<block>.')}` (every block)" if ".*." in k else f"`{k}`"
+        for k in row.keys
+    )
     if row.relative:
         return f"{keys} ×{_num(row.low)} → ×{_num(row.high)} (of the base values)"
     return f"{keys} {_num(row.low)} → {_num(row.high)}"
@@ -266,8 +269,8 @@ def _seq(value: Any) -> str:
 def _num(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e6:
-        return f"{value:.3g}"
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e4:
+        return f"{value:,.0f}"
     if isinstance(value, list):
         return _seq(value)
     return str(value)
