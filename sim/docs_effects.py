@@ -110,7 +110,8 @@ def compute(
             for arm in ("low", "high"):
                 sc = arm_scenario(row, arm, country, settings.synthetic_size, where)
                 key = arm_key(sc, reps, settings.seed, fingerprint)
-                jobs.setdefault(key, ArmJob(key, sc, reps, settings.seed))
+                label = f"effect {row.id}, {arm} arm, {country}"
+                jobs.setdefault(key, ArmJob(key, sc, reps, settings.seed, label))
                 keys.append(key)
             plan.append((row.id, country, keys[0], keys[1]))
 
@@ -345,6 +346,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         print(f"{args.write}: cannot be read ({err.strerror})", file=sys.stderr)
         return 2
+    except RuntimeError as err:  # a model run failed: name the row, not a traceback
+        print(f"{args.rows}: {err}", file=sys.stderr)
+        return 1
     body = render(rows, effects, settings)
     if args.write is None:
         print(f"{BEGIN.format(name=NAME)}\n{body}{END.format(name=NAME)}")

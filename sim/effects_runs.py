@@ -74,6 +74,7 @@ class ArmJob:
     scenario: Scenario
     reps: int
     seed: int
+    label: str = ""
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -108,9 +109,8 @@ def _run_arm(job: ArmJob) -> pd.DataFrame:
     result = run_chunk(make_specs([job.scenario], job.reps, job.seed))
     if result.n_failed:
         failed = result.status[result.status["status"] == "failed"].iloc[0]
-        raise RuntimeError(
-            f"arm {job.key}: replicate {failed['replicate']} failed: {failed['error']}"
-        )
+        where = job.label or f"arm {job.key}"
+        raise RuntimeError(f"{where}: replicate {failed['replicate']} failed: {failed['error']}")
     finals = result.finals.sort_values("replicate").reset_index(drop=True)
     return finals[list(KEPT)]
 

@@ -262,3 +262,19 @@ def test_generator_is_deterministic_and_well_formed(tmp_path):
     assert len(list((tmp_path / "a").glob("*.json"))) == 2 * 2 * len(COUNTRIES)
     csv_lines = (tmp_path / "data" / "mechanism-effects.csv").read_text().splitlines()
     assert len(csv_lines) == 1 + 2 * len(COUNTRIES) * len(METRICS)
+
+
+def test_a_failing_run_names_its_row_and_exits_1(tmp_path, monkeypatch, capsys):
+    """A model error inside a run is reported as the row and arm, without a traceback."""
+    from sim.experiments import runner
+
+    def broken(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(runner, "EGovModel", broken)
+    rows = _rows_file(tmp_path, GOOD_ROW)
+    args = ["--rows", str(rows), "--reps", "2", "--workers", "1", "--quiet"]
+    assert docs_effects.main([*args, "--cache", str(tmp_path / "cache")]) == 1
+    err = capsys.readouterr().err
+    assert "effect peer, " in err and "ValueError: boom" in err and "Traceback" not in err
+    assert not list((tmp_path / "cache").glob("*.json"))
