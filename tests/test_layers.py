@@ -27,7 +27,8 @@ LAYERS = ("errors", "model", "instruments", "experiments", "analysis", "api", "c
 #: Modules outside the sub-packages, by layer. The package ``sim`` (its lazy public
 #: names), ``sim.api``, ``sim.run_one`` and the listings printed by the CLI are the
 #: API face; the command line, the browser app (``sim.explore``) and the generators
-#: of docs/ODD.md and docs/instruments.md sit on top beside it.
+#: of docs/ODD.md and docs/instruments.md (with the effect table's rows and runs) sit on
+#: top beside it.
 TOP_LEVEL = {
     "sim": "api",
     "sim.api": "api",
@@ -41,6 +42,9 @@ TOP_LEVEL = {
     "sim.cli_explore": "cli",
     "sim.docs_tables": "cli",
     "sim.docs_instruments": "cli",
+    "sim.docs_effects": "cli",
+    "sim.effects_catalogue": "cli",
+    "sim.effects_runs": "cli",
 }
 PACKAGES = {
     "sim.model": "model",
