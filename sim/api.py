@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.experiments.design import Design
+    from sim.experiments.store_check import CheckReport
 
 DEFAULT_REPS = 20
 DEFAULT_SEED = 20261123
@@ -208,7 +209,15 @@ def write_report(store: ResultsStore | str | Path) -> Path:
     from sim.analysis.report import write_report as _write
 
     st = store if isinstance(store, ResultsStore) else ResultsStore(store)
+    st.check_intact()
     return _write(st.folder, st)
+
+
+def check(folder: str | Path) -> CheckReport:
+    """Verify a results folder's parts without changing it (``egov-sim check``)."""
+    from sim.experiments.store_check import check_folder
+
+    return check_folder(folder)
 
 
 def open_results(folder: str | Path) -> ResultsStore:

@@ -10,6 +10,8 @@ status and wall time of every run.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -132,6 +134,8 @@ def run_experiment(
     todo = [s for s in specs if s.key not in done]
     manifest = store.manifest
     session = _session(opts, resumed, skipped=len(specs) - len(todo))
+    if store.repaired:
+        session["repaired"] = [d.line() for d in store.repaired]
     manifest.setdefault("sessions", []).append(session)
     store.write_manifest(manifest)
     started = time.time()
@@ -191,6 +195,8 @@ def _session(opts: RunOptions, resumed: bool, skipped: int) -> dict[str, Any]:
         "address": opts.address,
         "command": list(opts.command),
         "git": git,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
         "ran": 0,
         "failed": 0,
     }

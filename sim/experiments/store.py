@@ -11,10 +11,18 @@ Layout of ``results/<name>/``::
 Each finished chunk becomes one part in every table, written atomically (dot-prefixed
 temporary, fsync, rename; TOOLCHAIN.md). The ``status`` part is written **last** and
 is the chunk's commit mark: a data part without its status part (the writer was
-killed between two renames) is an orphan and is deleted when the folder is opened
-again, then its runs are simply redone. So re-running the same command after a kill
-skips exactly the runs that finished, and nothing is duplicated or lost. Failed runs
-are retried on resume; the latest attempt decides a run's status.
+killed between two renames) is an orphan; readers ignore it, and it is deleted when
+the folder is opened to resume, then its runs are simply redone. So re-running the
+same command after a kill skips exactly the runs that finished, and nothing is
+duplicated or lost. Failed runs are retried on resume; the latest attempt decides a
+run's status.
+
+The store checks itself (:mod:`sim.experiments.integrity`): the status part records
+each data part's SHA-256 and row count. Resume verifies every chunk, moves a damaged
+chunk's parts under ``damaged/`` and redoes its runs; readers of a whole folder
+(``report``) refuse a damaged one with one line naming the part; ``egov-sim check``
+lists what is damaged and what resume would redo. Resume also removes temporaries
+left by a killed write and marks sessions whose process died as ``interrupted``.
 
 Parts are plain Parquet: ``pandas.read_parquet("results/x/finals")`` works too; the
 methods here add the canonical order (scenario order of the experiment, then point,
@@ -35,6 +43,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from sim.experiments import integrity
+from sim.experiments.integrity import Damage
 from sim.experiments.outputs import json_text, write_atomic, write_text
 from sim.experiments.runner import RUN_ID_COLUMNS, ChunkResult, RunSpec
 
@@ -44,6 +54,7 @@ PART_RE = re.compile(r"^part-(\d{6,})\.parquet$")
 MANIFEST = "manifest.json"
 SORT_IDS = ("scenario", "point", "replicate", "quarter")
 COMBINE_EVERY = 64
+DAMAGED = "damaged"
 
 
 class StoreError(ValueError):
@@ -67,9 +78,17 @@ class ResultsStore:
         path = self.folder / MANIFEST
         if not path.is_file():
             raise StoreError(f"{self.folder}: no {MANIFEST}; not an egov-sim results folder")
-        self.manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            self.manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StoreError(
+                f"{path}: damaged ({exc.__class__.__name__}: {exc}); restore it from a copy "
+                "or start the batch in a new --out folder"
+            ) from None
+        if not isinstance(self.manifest, dict):
+            raise StoreError(f"{path}: damaged (not a JSON object); restore it from a copy")
         self._seq: int | None = None
-        self._clean_orphans()
+        self.repaired: list[Damage] = []
 
     # -- creating and resuming -------------------------------------------------------
 
@@ -109,6 +128,7 @@ class ResultsStore:
             return cls(d), False
         store = cls(d)
         store._check_same_experiment(manifest["experiment"])
+        store._prepare_to_write()
         return store, True
 
     def _check_same_experiment(self, new: dict[str, Any]) -> None:
@@ -123,23 +143,94 @@ class ResultsStore:
             f"{', '.join(differ) or 'identity'}); choose another --out or delete the folder"
         )
 
-    def _clean_orphans(self) -> None:
-        """Delete data parts whose chunk never committed (no status part)."""
-        committed = {p.name for p in self._parts("status")}
-        for table in DATA_TABLES:
-            for part in self._parts(table):
-                if part.name not in committed:
-                    part.unlink()
+    def _prepare_to_write(self) -> None:
+        """Housekeeping before a resume: orphans, temporaries, damage, stale sessions."""
+        for part in self.orphans():
+            part.unlink()
+        committed = {integrity.sidecar(self.folder, n) for n in self.committed()}
+        for extra in self._sidecars() - committed:
+            extra.unlink()
+        for tmp in integrity.temp_files(self.folder, TABLES):
+            tmp.unlink(missing_ok=True)
+        self.repaired = self.verify()
+        for name in sorted({d.part.name for d in self.repaired if PART_RE.match(d.part.name)}):
+            self._set_aside(name)
+        for session in integrity.stale_sessions(self.manifest):
+            session["status"] = "interrupted"
+            session["note"] = "its process ended without closing the session (killed?)"
 
-    def _parts(self, table: str) -> list[Path]:
-        d = self.folder / table
+    def _sidecars(self) -> set[Path]:
+        d = self.folder / integrity.CHECKSUMS
+        return set(d.glob("part-*.json")) if d.is_dir() else set()
+
+    def _set_aside(self, name: str) -> None:
+        """Move every part of a damaged chunk under ``damaged/`` (its runs are redone)."""
+        side = integrity.sidecar(self.folder, name)
+        for table in (*TABLES, integrity.CHECKSUMS):
+            part = side if table == integrity.CHECKSUMS else self.folder / table / name
+            if part.is_file():
+                target = self.folder / DAMAGED / table / part.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                part.replace(target)
+
+    def orphans(self) -> list[Path]:
+        """Data parts whose chunk never committed (no status part): readers ignore them."""
+        committed = set(self.committed())
+        return [p for t in DATA_TABLES for p in self._all_parts(t) if p.name not in committed]
+
+    def committed(self) -> list[str]:
+        """Part names of committed chunks (those with a status part), in writing order."""
+        return [p.name for p in self._all_parts("status")]
+
+    def verify(self, names: Sequence[str] | None = None) -> list[Damage]:
+        """Check every committed chunk (or ``names``); the damaged or missing parts."""
+        municipal = bool(self.manifest.get("experiment", {}).get("municipal"))
+        damage = []
+        for name in self.committed() if names is None else names:
+            damage += integrity.check_chunk(self.folder, name, DATA_TABLES, municipal)
+        if names is None:
+            lost = self._lost_runs({d.part.name for d in damage})
+            if lost:
+                names = sorted({p.name for p in self.orphans()}) or ["part-*.parquet"]
+                reason = f"missing ({MANIFEST} records {lost} finished runs no status part holds)"
+                damage += [Damage(self.folder / "status" / n, reason) for n in names]
+        return damage
+
+    def _lost_runs(self, bad: set[str]) -> int:
+        """Runs the manifest recorded as finished that no intact status part holds."""
+        recorded = self.manifest.get("run_status", {})
+        pairs = zip(recorded.get("run_key", []), recorded.get("status", []), strict=False)
+        ok = {k for k, s in pairs if s == "ok"}
+        return len(ok - self.done_keys(exclude=sorted(bad))) if ok else 0
+
+    def check_intact(self) -> None:
+        """Raise a one-line :class:`StoreError` naming the first damaged part, if any."""
+        damage = self.verify()
+        if damage:
+            more = f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""
+            raise StoreError(
+                f"{damage[0].line()}{more}; re-run the command that wrote {self.folder} to "
+                f"redo the damaged chunks, or see: egov-sim check {self.folder}"
+            )
+
+    def _all_parts(self, table: str, root: Path | None = None) -> list[Path]:
+        d = (root or self.folder) / table
         if not d.is_dir():
             return []
         return sorted(p for p in d.iterdir() if PART_RE.match(p.name))
 
+    def _parts(self, table: str) -> list[Path]:
+        """Parts readers use: every status part; data parts of committed chunks only."""
+        parts = self._all_parts(table)
+        if table == "status":
+            return parts
+        committed = set(self.committed())
+        return [p for p in parts if p.name in committed]
+
     def _next_seq(self) -> int:
-        seqs = [int(PART_RE.match(p.name).group(1)) for t in TABLES for p in self._parts(t)]
-        return max(seqs, default=0) + 1
+        roots = (self.folder, self.folder / DAMAGED)
+        names = [p.name for r in roots for t in TABLES for p in self._all_parts(t, r)]
+        return max((int(PART_RE.match(n).group(1)) for n in names), default=0) + 1
 
     # -- writing ---------------------------------------------------------------------
 
@@ -149,15 +240,34 @@ class ResultsStore:
             self._seq = self._next_seq()
         name = part_name(self._seq)
         self._seq += 1
+        records = {}
         for table in DATA_TABLES:
             frame = getattr(result, table)
             if frame is not None and len(frame):
-                self._write_part(table, name, frame)
-        self._write_part("status", name, result.status)
+                records[table] = self._write_part(table, name, frame)
+        meta = integrity.encode_records(records)
+        own = self._write_part("status", name, result.status, meta)
+        write_text(integrity.sidecar(self.folder, name), json_text({"status": own, **records}))
 
-    def _write_part(self, table: str, name: str, frame: pd.DataFrame) -> None:
+    def _write_part(
+        self,
+        table: str,
+        name: str,
+        frame: pd.DataFrame,
+        metadata: dict[bytes, bytes] | None = None,
+    ) -> dict[str, Any]:
+        """Write one part atomically; return its record (checksum of the bytes written)."""
         arrow = pa.Table.from_pandas(frame, preserve_index=False)
-        write_atomic(self.folder / table / name, lambda tmp: pq.write_table(arrow, tmp))
+        if metadata:
+            arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **metadata})
+        record: dict[str, Any] = {}
+
+        def write(tmp: Path) -> None:
+            pq.write_table(arrow, tmp, write_page_checksum=True)
+            record.update(integrity.part_record(tmp, arrow.num_rows))
+
+        write_atomic(self.folder / table / name, write)
+        return record
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Replace the manifest atomically (it is re-read from disk by new readers)."""
@@ -171,9 +281,12 @@ class ResultsStore:
         """Scenario names in the order the experiment listed them."""
         return list(self.manifest.get("experiment", {}).get("scenario_names", []))
 
-    def status(self) -> pd.DataFrame:
-        """Latest attempt of every run (ok or failed), in canonical order."""
-        arrow = self._read_parts("status", None)
+    def status(self, exclude: Sequence[str] = ()) -> pd.DataFrame:
+        """Latest attempt of every run (ok or failed), in canonical order.
+
+        ``exclude`` names chunks to leave out (``egov-sim check``: damaged ones).
+        """
+        arrow = self._read_parts("status", None, exclude)
         if arrow is None:
             return pd.DataFrame(columns=["run_key", "status"])
         # parts are read in writing order, which decides the latest attempt: dedupe first
@@ -181,9 +294,9 @@ class ResultsStore:
         arrow = pa.Table.from_pandas(table, preserve_index=False)
         return arrow.take(self._order(arrow)).to_pandas()
 
-    def done_keys(self) -> set[str]:
+    def done_keys(self, exclude: Sequence[str] = ()) -> set[str]:
         """Keys of runs that finished (failed runs are not done: resume retries them)."""
-        st = self.status()
+        st = self.status(exclude)
         return set(st.loc[st["status"] == "ok", "run_key"])
 
     def failures(self) -> pd.DataFrame:
@@ -259,11 +372,22 @@ class ResultsStore:
             order = self._order(arrow, extra)
             if len(order) > 1 and not (np.diff(order) > 0).all():
                 arrow = arrow.take(order)
-        return arrow.to_pandas(self_destruct=True, split_blocks=True)
+        frame = arrow.to_pandas(self_destruct=True, split_blocks=True)
+        if "scenario" in frame and isinstance(
+            frame["scenario"].dtype, pd.CategoricalDtype
+        ):  # categories in the experiment's order, not in the order parts were written
+            have = list(frame["scenario"].cat.categories)
+            first = [s for s in self.scenario_order if s in have]
+            frame["scenario"] = frame["scenario"].cat.reorder_categories(
+                first + [s for s in have if s not in first]
+            )
+        return frame
 
-    def _read_parts(self, table: str, columns: list[str] | None) -> pa.Table | None:
+    def _read_parts(
+        self, table: str, columns: list[str] | None, exclude: Sequence[str] = ()
+    ) -> pa.Table | None:
         """All parts of a table as one Arrow table, in writing order."""
-        parts = self._parts(table)
+        parts = [p for p in self._parts(table) if p.name not in exclude]
         if not parts:
             return None
         # Run x quarter tables repeat each scenario name ~60 times per run: read it
@@ -272,7 +396,7 @@ class ResultsStore:
         dictionary = ["scenario"] if table in ("runs", "municipal") else None
         groups, batch = [], []
         for part in parts:
-            batch.append(pq.read_table(part, columns=columns, read_dictionary=dictionary))
+            batch.append(_read_part(part, columns, dictionary))
             if len(batch) == COMBINE_EVERY:
                 groups.append(pa.concat_tables(batch, promote_options="default").combine_chunks())
                 batch = []
@@ -298,3 +422,15 @@ class ResultsStore:
             return np.concatenate(ranks) if ranks else np.zeros(0, dtype=np.int64)
         rank = pc.index_in(column.cast(pa.string()), value_set=order)
         return pc.fill_null(rank, len(order)).to_numpy()
+
+
+def _read_part(part: Path, columns: list[str] | None, dictionary: list[str] | None) -> pa.Table:
+    """Read one part; a damaged one is a one-line :class:`StoreError` naming it."""
+    try:
+        return pq.read_table(part, columns=columns, read_dictionary=dictionary)
+    except (OSError, ValueError) as exc:
+        text = " ".join(str(exc).split())[:160]
+        raise StoreError(
+            f"{part}: damaged ({text}); re-run the command that wrote {part.parent.parent} "
+            f"to redo its runs, or see: egov-sim check {part.parent.parent}"
+        ) from None
