@@ -82,8 +82,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             sc = load_scenario(path, overrides)
         except (ValueError, OSError) as exc:
             failed += 1
-            message = _one_line(exc).removeprefix(f"{path}: ")  # errors often name the file
-            print(f"error {path}: {message}", file=sys.stderr)
+            message = _one_line(exc)  # errors usually name the file: never twice
+            if not message.startswith(str(path)):
+                message = f"{path}: {message}"
+            print(f"error {message}", file=sys.stderr)
             continue
         print(f"ok {path}: {sc.name} — {sc.description}")
     return EXIT_INVALID if failed else 0

@@ -19,9 +19,9 @@ from sim.cli_options import (
     add_execution,
     add_overrides,
     execution_of,
-    non_negative,
     overrides_of,
     positive,
+    seed,
 )
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def add_experiment_commands(sub: Any) -> None:
             help="replicates per scenario (default %(default)s)",
         )  # fmt: skip
         cmp.add_argument(
-            "--seed", type=non_negative, metavar="S", default=DEFAULT_SEED,
+            "--seed", type=seed, metavar="S", default=DEFAULT_SEED,
             help="root seed (default %(default)s)",
         )  # fmt: skip
         add_overrides(cmp)
@@ -103,7 +103,7 @@ def _design_arguments(parser: argparse.ArgumentParser) -> None:
         "--reps", type=positive, metavar="N", default=None, help="overrides design.reps"
     )
     parser.add_argument(
-        "--seed", type=non_negative, metavar="S", default=None, help="overrides design.seed"
+        "--seed", type=seed, metavar="S", default=None, help="overrides design.seed"
     )
     add_overrides(parser)
     add_execution(parser)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim.experiments import provenance
 from sim.experiments.engine import execute
-from sim.experiments.executors import check_kind, default_workers, open_executor
+from sim.experiments.executors import check_address, check_kind, default_workers, open_executor
 from sim.experiments.runner import run_chunk
 from sim.experiments.specs import RunSpec, content_hash, make_specs, scenario_content, seed_keys
 from sim.experiments.store import ResultsStore
@@ -128,6 +128,7 @@ def run_experiment(
     """
     opts = options or RunOptions()
     check_kind(opts.executor)
+    check_address(opts.address)
     specs = experiment.specs()
     store, resumed = ResultsStore.open(out, _new_manifest(experiment, opts), opts.resume)
     done = store.done_keys()

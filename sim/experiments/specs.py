@@ -25,6 +25,8 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.experiments.scenario import Scenario
 
+MAX_SEED = 2**63 - 1
+"""Largest root seed: seeds are stored in the tables' int64 ``seed`` column."""
 KEY_LENGTH = 16
 """Hex digits of a run key: 64 bits, so a 10^6-run batch has ~3e-8 collision odds."""
 
@@ -135,8 +137,14 @@ def make_specs(
     """
     if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 1:
         raise ValueError(f"reps = {reps!r} is not allowed; expected an integer >= 1")
-    if isinstance(root_seed, bool) or not isinstance(root_seed, int | np.integer) or root_seed < 0:
-        raise ValueError(f"seed = {root_seed!r} is not allowed; expected an integer >= 0")
+    if (
+        isinstance(root_seed, bool)
+        or not isinstance(root_seed, int | np.integer)
+        or not 0 <= root_seed <= MAX_SEED
+    ):
+        raise ValueError(
+            f"seed = {root_seed!r} is not allowed; expected an integer in [0, 2**63-1]"
+        )
     if not points:
         raise ValueError("points = [] is not allowed; expected at least one design point")
     children = np.random.SeedSequence(int(root_seed)).spawn(int(reps))

@@ -32,7 +32,6 @@ replicate, quarter), so a table never depends on which worker finished first.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -43,27 +42,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from sim.experiments import integrity
+from sim.experiments import integrity, store_repair
 from sim.experiments.integrity import Damage
 from sim.experiments.outputs import json_text, write_atomic, write_text
 from sim.experiments.runner import RUN_ID_COLUMNS, ChunkResult, RunSpec
+from sim.experiments.store_layout import (
+    DAMAGED,
+    DATA_TABLES,
+    MANIFEST,
+    PART_RE,
+    TABLES,
+    StoreError,
+    create_folder,
+    list_parts,
+    part_name,
+    read_part,
+)
 
-TABLES = ("runs", "finals", "municipal", "status")
-DATA_TABLES = TABLES[:-1]
-PART_RE = re.compile(r"^part-(\d{6,})\.parquet$")
-MANIFEST = "manifest.json"
+__all__ = ["ResultsStore", "StoreError", "TABLES", "part_name"]
+
 SORT_IDS = ("scenario", "point", "replicate", "quarter")
 COMBINE_EVERY = 64
-DAMAGED = "damaged"
-
-
-class StoreError(ValueError):
-    """A results folder that cannot be used as asked (one line: folder, what, what to do)."""
-
-
-def part_name(seq: int) -> str:
-    """File name of part ``seq`` (zero-padded so names sort in writing order)."""
-    return f"part-{seq:06d}.parquet"
 
 
 class ResultsStore:
@@ -120,11 +119,7 @@ class ResultsStore:
         if not exists:
             if resume:
                 raise StoreError(f"{d}: nothing to resume (no {MANIFEST}); run without --resume")
-            if d.exists() and any(p.name != ".gitkeep" for p in d.iterdir()):
-                raise StoreError(
-                    f"{d}: exists and is not an egov-sim results folder; choose another --out"
-                )
-            write_text(d / MANIFEST, json_text(manifest))
+            create_folder(d, manifest)
             return cls(d), False
         store = cls(d)
         store._check_same_experiment(manifest["experiment"])
@@ -144,34 +139,8 @@ class ResultsStore:
         )
 
     def _prepare_to_write(self) -> None:
-        """Housekeeping before a resume: orphans, temporaries, damage, stale sessions."""
-        for part in self.orphans():
-            part.unlink()
-        committed = {integrity.sidecar(self.folder, n) for n in self.committed()}
-        for extra in self._sidecars() - committed:
-            extra.unlink()
-        for tmp in integrity.temp_files(self.folder, TABLES):
-            tmp.unlink(missing_ok=True)
-        self.repaired = self.verify()
-        for name in sorted({d.part.name for d in self.repaired if PART_RE.match(d.part.name)}):
-            self._set_aside(name)
-        for session in integrity.stale_sessions(self.manifest):
-            session["status"] = "interrupted"
-            session["note"] = "its process ended without closing the session (killed?)"
-
-    def _sidecars(self) -> set[Path]:
-        d = self.folder / integrity.CHECKSUMS
-        return set(d.glob("part-*.json")) if d.is_dir() else set()
-
-    def _set_aside(self, name: str) -> None:
-        """Move every part of a damaged chunk under ``damaged/`` (its runs are redone)."""
-        side = integrity.sidecar(self.folder, name)
-        for table in (*TABLES, integrity.CHECKSUMS):
-            part = side if table == integrity.CHECKSUMS else self.folder / table / name
-            if part.is_file():
-                target = self.folder / DAMAGED / table / part.name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                part.replace(target)
+        """Housekeeping before a resume (see :func:`store_repair.prepare_to_write`)."""
+        self.repaired = store_repair.prepare_to_write(self)
 
     def orphans(self) -> list[Path]:
         """Data parts whose chunk never committed (no status part): readers ignore them."""
@@ -184,24 +153,7 @@ class ResultsStore:
 
     def verify(self, names: Sequence[str] | None = None) -> list[Damage]:
         """Check every committed chunk (or ``names``); the damaged or missing parts."""
-        municipal = bool(self.manifest.get("experiment", {}).get("municipal"))
-        damage = []
-        for name in self.committed() if names is None else names:
-            damage += integrity.check_chunk(self.folder, name, DATA_TABLES, municipal)
-        if names is None:
-            lost = self._lost_runs({d.part.name for d in damage})
-            if lost:
-                names = sorted({p.name for p in self.orphans()}) or ["part-*.parquet"]
-                reason = f"missing ({MANIFEST} records {lost} finished runs no status part holds)"
-                damage += [Damage(self.folder / "status" / n, reason) for n in names]
-        return damage
-
-    def _lost_runs(self, bad: set[str]) -> int:
-        """Runs the manifest recorded as finished that no intact status part holds."""
-        recorded = self.manifest.get("run_status", {})
-        pairs = zip(recorded.get("run_key", []), recorded.get("status", []), strict=False)
-        ok = {k for k, s in pairs if s == "ok"}
-        return len(ok - self.done_keys(exclude=sorted(bad))) if ok else 0
+        return store_repair.verify(self, names)
 
     def check_intact(self) -> None:
         """Raise a one-line :class:`StoreError` naming the first damaged part, if any."""
@@ -214,10 +166,7 @@ class ResultsStore:
             )
 
     def _all_parts(self, table: str, root: Path | None = None) -> list[Path]:
-        d = (root or self.folder) / table
-        if not d.is_dir():
-            return []
-        return sorted(p for p in d.iterdir() if PART_RE.match(p.name))
+        return list_parts(root or self.folder, table)
 
     def _parts(self, table: str) -> list[Path]:
         """Parts readers use: every status part; data parts of committed chunks only."""
@@ -249,7 +198,17 @@ class ResultsStore:
         own = self._write_part("status", name, result.status, meta)
         write_text(integrity.sidecar(self.folder, name), json_text({"status": own, **records}))
 
-    def _write_part(
+    def _write_part(self, *args: Any) -> dict[str, Any]:
+        """Write one part; a full disk or lost permission becomes a one-line error."""
+        try:
+            return self._write_part_raw(*args)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.folder}: cannot write {args[0]}/{args[1]} ({exc.strerror or exc}); "
+                "runs finished so far are saved: fix it and re-run the command to resume"
+            ) from None
+
+    def _write_part_raw(
         self,
         table: str,
         name: str,
@@ -396,7 +355,7 @@ class ResultsStore:
         dictionary = ["scenario"] if table in ("runs", "municipal") else None
         groups, batch = [], []
         for part in parts:
-            batch.append(_read_part(part, columns, dictionary))
+            batch.append(read_part(part, columns, dictionary))
             if len(batch) == COMBINE_EVERY:
                 groups.append(pa.concat_tables(batch, promote_options="default").combine_chunks())
                 batch = []
@@ -422,15 +381,3 @@ class ResultsStore:
             return np.concatenate(ranks) if ranks else np.zeros(0, dtype=np.int64)
         rank = pc.index_in(column.cast(pa.string()), value_set=order)
         return pc.fill_null(rank, len(order)).to_numpy()
-
-
-def _read_part(part: Path, columns: list[str] | None, dictionary: list[str] | None) -> pa.Table:
-    """Read one part; a damaged one is a one-line :class:`StoreError` naming it."""
-    try:
-        return pq.read_table(part, columns=columns, read_dictionary=dictionary)
-    except (OSError, ValueError) as exc:
-        text = " ".join(str(exc).split())[:160]
-        raise StoreError(
-            f"{part}: damaged ({text}); re-run the command that wrote {part.parent.parent} "
-            f"to redo its runs, or see: egov-sim check {part.parent.parent}"
-        ) from None
