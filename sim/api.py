@@ -34,7 +34,10 @@ RESULTS = Path("results")
 
 @dataclass(frozen=True)
 class Execution:
-    """How to run (never what): executor, workers, scheduler address, resume, progress."""
+    """How to run (never what): executor, workers, scheduler address, resume, progress.
+
+    ``allow_large`` lifts the cap of :data:`~sim.experiments.experiment.MAX_RUNS` runs.
+    """
 
     executor: str = "process"
     workers: int | None = None
@@ -42,6 +45,7 @@ class Execution:
     resume: bool | None = None
     progress: bool = True
     chunk: int | None = None
+    allow_large: bool = False
 
     def options(self, command: Sequence[str] = ()) -> RunOptions:
         """As the engine's :class:`RunOptions`."""
@@ -53,6 +57,7 @@ class Execution:
             self.progress,
             self.chunk,
             tuple(command),
+            allow_large=self.allow_large,
         )
 
 

@@ -121,6 +121,11 @@ def add_execution(parser: argparse.ArgumentParser) -> None:
         help=f"runs per worker task, 1 to {MAX_CHUNK} (default: about 8 tasks per worker, "
         f"at most {MAX_CHUNK})",
     )  # fmt: skip
+    group.add_argument(
+        "--allow-large", action="store_true",
+        help="run more than 1,000,000 runs (refused by default, with the time and disk "
+        "they would take)",
+    )  # fmt: skip
     group.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     group.add_argument(
         "--no-report", action="store_true", help="skip tables, figures and report.md afterwards"
@@ -142,4 +147,5 @@ def execution_of(args: argparse.Namespace):  # noqa: ANN201 - avoids importing s
         resume=True if args.resume else None,
         progress=not args.no_progress,
         chunk=args.chunk,
+        allow_large=args.allow_large,
     )
