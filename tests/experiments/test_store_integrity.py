@@ -129,4 +129,4 @@ def test_status_part_records_checksums(finished):
     assert set(records) == {"runs", "finals", "municipal"}
     finals = finished.folder / "finals" / "part-000001.parquet"
     assert records["finals"]["sha256"] == integrity.file_digest(finals)
-    assert records["finals"]["rows"] == 3 and records["runs"]["rows"] == 3 * 8  # 8 quarters
+    assert records["finals"]["rows"] == 3 and records["runs"]["rows"] == 3 * 10  # 10 quarters
