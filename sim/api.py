@@ -131,6 +131,7 @@ def sweep(
         command: The command line, for the manifest.
     """
     exp, _ = plan_design(design, overrides, design_overrides, "sweep")
+    _check_size(exp, design, execution)
     folder = Path(out) if out is not None else RESULTS / exp.name
     store = run_experiment(exp, folder, (execution or Execution()).options(command))
     if report:
@@ -159,6 +160,16 @@ def plan_design(
         for values in points:
             apply_point(base, values, where=str(design))
     return Experiment(kind, bases, d.reps, d.seed, points, d.to_dict(), name=d.name), d
+
+
+def _check_size(exp: Experiment, design: str | Path, execution: Execution | None) -> None:
+    """The run cap, located at the design file whose numbers asked for the runs."""
+    from sim.errors import UsageError
+
+    try:
+        exp.check_size((execution or Execution()).allow_large)
+    except UsageError as err:
+        raise UsageError(f"{design}: {err}") from None
 
 
 def sensitivity(
@@ -201,6 +212,7 @@ def sensitivity(
             "expected morris or sobol (or pass --method)"
         )
     check_outputs(exp.scenarios, outputs)
+    _check_size(exp, design, execution)
     folder = Path(out) if out is not None else RESULTS / exp.name
     store = run_experiment(exp, folder, (execution or Execution()).options(command))
     table = write_sensitivity(store, d, outputs)

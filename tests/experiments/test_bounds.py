@@ -85,3 +85,15 @@ def test_engine_draws_specs_only_as_chunks_are_submitted():
         engine.execute(specs(), SerialExecutor(), sink, total=2 * 10**6, chunk=10,
                        progress=False, task=fake)  # fmt: skip
     assert seen == [0, 1, 2] and drawn <= 10 * (3 + engine.IN_FLIGHT_PER_WORKER + 1)
+
+
+def test_design_with_absurd_reps_is_one_line_naming_the_file(tmp_path, capsys):
+    from sim.cli import main
+
+    base = tiny_experiment().scenarios[0].path
+    design = tmp_path / "big.toml"
+    design.write_text(f'[design]\nscenarios = ["{base}"]\nreps = 100000000000\n')
+    assert main(["sweep", str(design), "--no-report", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"egov-sim: error: {design}: 100,000,000,000 runs (1 scenarios")
+    assert "\n" not in err and not (tmp_path / "r").exists()
