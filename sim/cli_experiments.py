@@ -87,6 +87,10 @@ def add_experiment_commands(sub: Any) -> None:
     )
     rep.add_argument("folder", type=Path, metavar="RESULTS_DIR")
     rep.set_defaults(func=cmd_report)
+    _add_check(sub)
+
+
+def _add_check(sub: Any) -> None:
     chk = sub.add_parser(
         "check",
         help="verify a results folder: damaged parts and what resume would redo",

@@ -61,6 +61,7 @@ from sim.experiments.overrides import (
     parse_toml,
     read_bytes,
 )
+from sim.experiments.scenario_rules import check_acts, check_preset_keys
 from sim.instruments.base import Instrument, InstrumentParams, Target, instrument_class
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.country import build_country
@@ -240,7 +241,7 @@ def _build(
         raise ScenarioError("instruments", items, allowed, where)
     specs = tuple(_instrument(i, t, where, catalogue, regions) for i, t in enumerate(items))
     for i, spec in enumerate(specs):
-        _check_acts(i, spec, params.time.n_quarters, where)
+        check_acts(i, spec.params, params.time.n_quarters, where)
     source = copy.deepcopy(dict(raw))
     return Scenario(
         name, description, path, sha256, params, catalogue, specs, overrides, source, base_dir
@@ -290,40 +291,12 @@ def _params(raw: Mapping[str, Any], where: str) -> ModelParams:
         except ParameterError as err:
             raise ScenarioError.from_error(err, where, f"{group}.") from None
     params = ModelParams(**groups)
-    _check_preset_keys(as_table(raw.get("country", {}), "country", where), where)
+    check_preset_keys(as_table(raw.get("country", {}), "country", where), where)
     country = params.country
     if country.name == "synthetic" and country.n_regions > country.n_municipalities:
         allowed = f"at most country.n_municipalities ({country.n_municipalities})"
         raise ScenarioError("country.n_regions", country.n_regions, allowed, where)
     return params
-
-
-def _keys_for(prefix: str) -> tuple[str, ...]:
-    docs = {f.name: f.metadata.get("doc", "") for f in dataclasses.fields(CountryParams)}
-    return tuple(k for k, doc in docs.items() if doc.startswith(prefix))
-
-
-SYNTHETIC_ONLY = _keys_for("synthetic only")
-"""Country keys a real preset ignores (its tables fix them): setting one is an error."""
-REAL_ONLY = _keys_for("real presets")
-"""Country keys a synthetic country ignores: setting one is an error."""
-
-
-def _check_preset_keys(table: Mapping[str, Any], where: str) -> None:
-    """Refuse country keys the chosen preset would silently ignore."""
-    name = table.get("name", CountryParams().name)
-    unused = REAL_ONLY if name == "synthetic" else SYNTHETIC_ONLY
-    for key in unused:
-        if key in table:
-            if name == "synthetic":
-                allowed = "no value: it applies to real presets only (synthetic has no islands)"
-            else:
-                allowed = (
-                    f"no value: {name} takes it from its tables (or set country.name = 'synthetic')"
-                )
-            raise ScenarioError(
-                f"country.{key}", table[key], allowed, where, f"is unused by {name}"
-            )
 
 
 def _catalogue(table: Any, where: str, base_dir: Path | None) -> Catalogue:
@@ -408,24 +381,6 @@ def _instrument(
     except ParameterError as err:
         raise ScenarioError.from_error(err, where, prefix) from None
     return InstrumentSpec(kind, params)
-
-
-def _check_acts(i: int, spec: InstrumentSpec, n_quarters: int, where: str) -> None:
-    """Refuse an instrument that can never act: it would run silently as a no-op."""
-    key, first = spec.params.first_action()
-    stop = min(spec.params.end, n_quarters)
-    if first < stop:
-        return
-    value = getattr(spec.params, key)
-    if spec.params.end < n_quarters:
-        allowed = f"a first active quarter before end ({spec.params.end})"
-    else:
-        allowed = (
-            f"a first active quarter before the horizon's end (time.n_quarters = {n_quarters})"
-        )
-    if key != "start":
-        allowed += f"; it acts from deadline - lead = {first}"
-    raise ScenarioError(f"instruments.{i}.{key}", value, allowed, where, "means it never acts")
 
 
 def _registered_types() -> str:

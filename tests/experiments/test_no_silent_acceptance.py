@@ -8,7 +8,8 @@ import pytest
 from scenario_helpers import HEAD, MANDATE, expect_error, write
 
 from sim.cli import main
-from sim.experiments.scenario import REAL_ONLY, SYNTHETIC_ONLY, load_scenario
+from sim.experiments.scenario import load_scenario
+from sim.experiments.scenario_rules import REAL_ONLY, SYNTHETIC_ONLY
 
 REPO = Path(__file__).resolve().parents[2]
 
