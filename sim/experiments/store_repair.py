@@ -22,7 +22,14 @@ if TYPE_CHECKING:
 
 
 def prepare_to_write(store: ResultsStore) -> list[Damage]:
-    """Clean and repair a folder about to be resumed; return the damage set aside."""
+    """Clean and repair a folder about to be resumed; return the damage set aside.
+
+    Damage is found first, so a chunk whose status part was lost is named (and its
+    data parts kept under ``damaged/``) rather than deleted as a killed write's orphan.
+    """
+    damage = verify(store)
+    for name in sorted({d.part.name for d in damage if PART_RE.match(d.part.name)}):
+        set_aside(store.folder, name)
     for part in store.orphans():
         part.unlink()
     committed = {integrity.sidecar(store.folder, n) for n in store.committed()}
@@ -30,9 +37,6 @@ def prepare_to_write(store: ResultsStore) -> list[Damage]:
         extra.unlink()
     for tmp in integrity.temp_files(store.folder, TABLES):
         tmp.unlink(missing_ok=True)
-    damage = verify(store)
-    for name in sorted({d.part.name for d in damage if PART_RE.match(d.part.name)}):
-        set_aside(store.folder, name)
     for session in integrity.stale_sessions(store.manifest):
         session["status"] = "interrupted"
         session["note"] = "its process ended without closing the session (killed?)"
