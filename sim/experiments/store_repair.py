@@ -49,8 +49,9 @@ def verify(store: ResultsStore, names: Sequence[str] | None = None) -> list[Dama
     damage = []
     for name in store.committed() if names is None else names:
         damage += integrity.check_chunk(store.folder, name, DATA_TABLES, municipal)
-    if names is None:
-        lost = lost_runs(store, {d.part.name for d in damage})
+    unreadable = any(d.part.parent.name in ("status", integrity.CHECKSUMS) for d in damage)
+    if names is None and not unreadable:  # runs of an unreadable status part are unknown
+        lost = lost_runs(store)
         if lost:
             names = sorted({p.name for p in store.orphans()}) or ["part-*.parquet"]
             reason = f"missing ({MANIFEST} records {lost} finished runs no status part holds)"
@@ -58,12 +59,16 @@ def verify(store: ResultsStore, names: Sequence[str] | None = None) -> list[Dama
     return damage
 
 
-def lost_runs(store: ResultsStore, bad: set[str]) -> int:
-    """Runs the manifest recorded as finished that no intact status part holds."""
+def lost_runs(store: ResultsStore) -> int:
+    """Runs the manifest recorded as finished that no status part holds (deleted parts).
+
+    Runs of chunks found damaged otherwise are not counted again: their status parts
+    still hold them.
+    """
     recorded = store.manifest.get("run_status", {})
     pairs = zip(recorded.get("run_key", []), recorded.get("status", []), strict=False)
     ok = {k for k, s in pairs if s == "ok"}
-    return len(ok - store.done_keys(exclude=sorted(bad))) if ok else 0
+    return len(ok - store.done_keys()) if ok else 0
 
 
 def set_aside(folder: Path, name: str) -> None:
