@@ -13,7 +13,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from sim import __version__
 from sim.cli_experiments import add_experiment_commands
@@ -30,9 +30,17 @@ if TYPE_CHECKING:
     pass
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are one line (usage stays in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``prog: error: message (see prog --help)`` and exit 2, like argparse."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed so docs and tests can read the usage text)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="egov-sim",
         description="Agent-based simulator of multi-level e-government adoption.",
     )
