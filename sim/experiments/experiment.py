@@ -35,9 +35,11 @@ KINDS = ("compare", "sweep", "sensitivity")
 MAX_RUNS = 1_000_000
 """Runs per experiment accepted without ``--allow-large``: ~17 core-hours of Denmark."""
 CORE_SECONDS_PER_RUN = 0.06
-"""Measured: a 60-quarter Denmark run through the batch engine, one core (benchmarks/)."""
-BYTES_PER_RUN = 21_000
-"""Measured: disk per Denmark run (60 quarters, municipal finals kept, 500-run parts)."""
+"""A 60-quarter Denmark run through the batch engine, one core: measured 0.043 s on an
+idle 2-core machine (benchmarks/README.md, 47 runs/s with 2 workers), rounded up."""
+BYTES_PER_RUN = 16_400
+"""Disk per Denmark run (60 quarters, municipal finals kept, 500-run parts): measured
+over 20,000 runs by benchmarks/memory_batch.py."""
 SEED_KEYS_LISTED = 10_000
 """Up to this many replicates the manifest lists every seed label."""
 
