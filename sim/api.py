@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from sim.experiments.design import Design
+    from sim.experiments.store_check import CheckReport
 
 DEFAULT_REPS = 20
 DEFAULT_SEED = 20261123
@@ -33,7 +34,10 @@ RESULTS = Path("results")
 
 @dataclass(frozen=True)
 class Execution:
-    """How to run (never what): executor, workers, scheduler address, resume, progress."""
+    """How to run (never what): executor, workers, scheduler address, resume, progress.
+
+    ``allow_large`` lifts the cap of :data:`~sim.experiments.experiment.MAX_RUNS` runs.
+    """
 
     executor: str = "process"
     workers: int | None = None
@@ -41,6 +45,7 @@ class Execution:
     resume: bool | None = None
     progress: bool = True
     chunk: int | None = None
+    allow_large: bool = False
 
     def options(self, command: Sequence[str] = ()) -> RunOptions:
         """As the engine's :class:`RunOptions`."""
@@ -52,6 +57,7 @@ class Execution:
             self.progress,
             self.chunk,
             tuple(command),
+            allow_large=self.allow_large,
         )
 
 
@@ -125,6 +131,7 @@ def sweep(
         command: The command line, for the manifest.
     """
     exp, _ = plan_design(design, overrides, design_overrides, "sweep")
+    _check_size(exp, design, execution)
     folder = Path(out) if out is not None else RESULTS / exp.name
     store = run_experiment(exp, folder, (execution or Execution()).options(command))
     if report:
@@ -182,6 +189,16 @@ def _given_design(design: Design, design_overrides: Sequence[str]) -> Design:
     return new
 
 
+def _check_size(exp: Experiment, design: str | Path, execution: Execution | None) -> None:
+    """The run cap, located at the design file whose numbers asked for the runs."""
+    from sim.errors import UsageError
+
+    try:
+        exp.check_size((execution or Execution()).allow_large)
+    except UsageError as err:
+        raise UsageError(f"{design}: {err}") from None
+
+
 def sensitivity(
     design: str | Path | Design,
     method: str | None = None,
@@ -223,6 +240,7 @@ def sensitivity(
             "expected morris or sobol (or pass --method)"
         )
     check_outputs(exp.scenarios, outputs)
+    _check_size(exp, design, execution)
     folder = Path(out) if out is not None else RESULTS / exp.name
     store = run_experiment(exp, folder, (execution or Execution()).options(command))
     table = write_sensitivity(store, d, outputs)
@@ -236,7 +254,15 @@ def write_report(store: ResultsStore | str | Path) -> Path:
     from sim.analysis.report import write_report as _write
 
     st = store if isinstance(store, ResultsStore) else ResultsStore(store)
+    st.check_intact()
     return _write(st.folder, st)
+
+
+def check(folder: str | Path) -> CheckReport:
+    """Verify a results folder's parts without changing it (``egov-sim check``)."""
+    from sim.experiments.store_check import check_folder
+
+    return check_folder(folder)
 
 
 def open_results(folder: str | Path) -> ResultsStore:

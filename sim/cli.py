@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from sim import __version__
 from sim.cli_experiments import add_experiment_commands
@@ -32,9 +32,17 @@ if TYPE_CHECKING:
     pass
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes are one line (usage stays in ``--help``)."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print ``prog: error: message (see prog --help)`` and exit 2, like argparse."""
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed so docs and tests can read the usage text)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="egov-sim",
         description="Agent-based simulator of multi-level e-government adoption.",
     )
@@ -85,8 +93,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             sc = load_scenario(path, overrides)
         except (ValueError, OSError) as exc:
             failed += 1
-            message = _one_line(exc).removeprefix(f"{path}: ")  # errors often name the file
-            print(f"error {path}: {message}", file=sys.stderr)
+            message = _one_line(exc)  # errors usually name the file: never twice
+            if not message.startswith(str(path)):
+                message = f"{path}: {message}"
+            print(f"error {message}", file=sys.stderr)
             continue
         print(f"ok {path}: {sc.name} — {sc.description}")
     return EXIT_INVALID if failed else 0

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.cli_options import (
+    EXIT_INVALID,
     FILES_HELP,
     add_execution,
     add_overrides,
     execution_of,
-    non_negative,
     overrides_of,
     positive,
+    seed,
 )
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def add_experiment_commands(sub: Any) -> None:
             help="replicates per scenario (default %(default)s)",
         )  # fmt: skip
         cmp.add_argument(
-            "--seed", type=non_negative, metavar="S", default=DEFAULT_SEED,
+            "--seed", type=seed, metavar="S", default=DEFAULT_SEED,
             help="root seed (default %(default)s)",
         )  # fmt: skip
         add_overrides(cmp)
@@ -86,6 +87,18 @@ def add_experiment_commands(sub: Any) -> None:
     )
     rep.add_argument("folder", type=Path, metavar="RESULTS_DIR")
     rep.set_defaults(func=cmd_report)
+    _add_check(sub)
+
+
+def _add_check(sub: Any) -> None:
+    chk = sub.add_parser(
+        "check",
+        help="verify a results folder: damaged parts and what resume would redo",
+        description="Verify every part's checksum and row count (read-only); list damaged "
+        "parts, leftovers and the runs a resume would redo; exit 1 if anything is damaged.",
+    )
+    chk.add_argument("folder", type=Path, metavar="RESULTS_DIR")
+    chk.set_defaults(func=cmd_check)
 
 
 def _design_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,7 +107,7 @@ def _design_arguments(parser: argparse.ArgumentParser) -> None:
         "--reps", type=positive, metavar="N", default=None, help="overrides design.reps"
     )
     parser.add_argument(
-        "--seed", type=non_negative, metavar="S", default=None, help="overrides design.seed"
+        "--seed", type=seed, metavar="S", default=None, help="overrides design.seed"
     )
     add_overrides(parser)
     add_execution(parser)
@@ -168,9 +181,22 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Print the folder's check; exit 1 when a part is damaged."""
+    from sim import api
+
+    report = api.check(args.folder)
+    print("\n".join(report.lines()))
+    return 0 if report.ok else EXIT_INVALID
+
+
 def _footer(store: ResultsStore, started: float) -> None:
     runs = store.manifest.get("runs", {})
     failed = runs.get("failed", 0)
+    sessions = store.manifest.get("sessions") or [{}]
+    for line in sessions[-1].get("repaired", []):
+        print(f"egov-sim: repaired: {line}; its chunk was set aside under damaged/ and redone",
+              file=sys.stderr)  # fmt: skip
     print()
     print(
         f"{runs.get('ok', 0)} runs finished, {failed} failed, in {time.time() - started:.1f} s; "

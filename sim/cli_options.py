@@ -15,6 +15,7 @@ EXIT_INVALID = 1
 EXIT_USAGE = 2
 FILES_HELP = "scenario files, e.g. scenarios/baseline.toml"
 EXECUTORS = ("process", "serial", "dask")
+MAX_CHUNK = 500  # sim.experiments.engine.MAX_CHUNK (a test keeps them equal)
 
 
 def positive(text: str) -> int:
@@ -36,6 +37,29 @@ def non_negative(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} is not allowed; expected an integer >= 0")
+    return value
+
+
+MAX_SEED = 2**63 - 1  # sim.experiments.specs.MAX_SEED (a test keeps them equal)
+
+
+def seed(text: str) -> int:
+    """Argparse type: a root seed, 0 to 2**63-1 (stored in the tables' int64 column)."""
+    value = non_negative(text)
+    if value > MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; expected an integer in [0, 2**63-1 = {MAX_SEED}]"
+        )
+    return value
+
+
+def chunk(text: str) -> int:
+    """Argparse type: runs per task, 1 to the engine's cap (a task's memory and loss)."""
+    value = positive(text)
+    if value > MAX_CHUNK:
+        raise argparse.ArgumentTypeError(
+            f"{value} is not allowed; expected an integer in [1, {MAX_CHUNK}]"
+        )
     return value
 
 
@@ -93,8 +117,14 @@ def add_execution(parser: argparse.ArgumentParser) -> None:
         help="insist on resuming an existing folder (re-running the same command resumes anyway)",
     )  # fmt: skip
     group.add_argument(
-        "--chunk", type=positive, metavar="K", default=None,
-        help="runs per worker task (default: about 8 tasks per worker, at most 50)",
+        "--chunk", type=chunk, metavar="K", default=None,
+        help=f"runs per worker task, 1 to {MAX_CHUNK} (default: about 8 tasks per worker, "
+        f"at most {MAX_CHUNK})",
+    )  # fmt: skip
+    group.add_argument(
+        "--allow-large", action="store_true",
+        help="run more than 1,000,000 runs (refused by default, with the time and disk "
+        "they would take)",
     )  # fmt: skip
     group.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     group.add_argument(
@@ -105,9 +135,11 @@ def add_execution(parser: argparse.ArgumentParser) -> None:
 def execution_of(args: argparse.Namespace):  # noqa: ANN201 - avoids importing sim.api early
     """The :class:`sim.api.Execution` the options describe."""
     from sim.api import Execution
+    from sim.experiments.executors import check_address
 
     if args.address and args.executor != "dask":
         raise UsageError(f"--address {args.address!r} needs --executor dask")
+    check_address(args.address)
     return Execution(
         executor=args.executor,
         workers=args.workers,
@@ -115,4 +147,5 @@ def execution_of(args: argparse.Namespace):  # noqa: ANN201 - avoids importing s
         resume=True if args.resume else None,
         progress=not args.no_progress,
         chunk=args.chunk,
+        allow_large=args.allow_large,
     )

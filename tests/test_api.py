@@ -11,7 +11,7 @@ from sim import api
 from sim.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = ("time.n_quarters=6", "country.name=synthetic", "country.n_municipalities=20")
+SMALL = ("time.n_quarters=10", "country.name=synthetic", "country.n_municipalities=20")
 FILES = [ROOT / "scenarios" / "baseline.toml", ROOT / "scenarios" / "funded_mandate.toml"]
 
 

@@ -57,6 +57,7 @@ from sim.experiments.overrides import (
     parse_toml,
     read_bytes,
 )
+from sim.experiments.specs import MAX_SEED
 
 if TYPE_CHECKING:
     from sim.experiments.scenario import Scenario
@@ -232,12 +233,12 @@ def _load(path: Path, overrides: Sequence[str]) -> Design:
         method=method,
         scenarios=_scenarios(table, path, where),
         reps=_int(table, "reps", where, 1, 1),
-        seed=_int(table, "seed", where, 0, 0),
-        samples=_int(table, "samples", where, None, 1),
-        levels=_int(table, "levels", where, 4, 2),
+        seed=_int(table, "seed", where, 0, 0, MAX_SEED),
+        samples=_int(table, "samples", where, None, 1, MAX_POINTS),
+        levels=_int(table, "levels", where, 4, 2, 1000),
         second_order=_bool(table, "second_order", where, True),
-        optimal_trajectories=_int(table, "optimal_trajectories", where, None, 2),
-        resamples=_int(table, "resamples", where, 1000, 10),
+        optimal_trajectories=_int(table, "optimal_trajectories", where, None, 2, MAX_POINTS),
+        resamples=_int(table, "resamples", where, 1000, 10, 1_000_000),
         conf_level=_fraction(table, "conf_level", where, 0.95),
         overrides=_overrides(table, where),
         factors=factors,
@@ -281,12 +282,21 @@ def _overrides(table: Mapping[str, Any], where: str) -> tuple[str, ...]:
     return tuple(items)
 
 
-def _int(table: Mapping[str, Any], key: str, where: str, default: int | None, low: int) -> Any:
+def _int(
+    table: Mapping[str, Any],
+    key: str,
+    where: str,
+    default: int | None,
+    low: int,
+    high: int | None = None,
+) -> Any:
     value = table.get(key, default)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise DesignError(f"design.{key}", value, f"an integer >= {low}", where)
+    bad = isinstance(value, bool) or not isinstance(value, int) or value < low
+    if bad or (high is not None and value > high):
+        allowed = f"an integer >= {low}" if high is None else f"an integer in [{low}, {high:,}]"
+        raise DesignError(f"design.{key}", value, allowed, where)
     return value
 
 

@@ -12,9 +12,10 @@ seed, and readers sort by (scenario, point, replicate, quarter), not by finishin
 
 from __future__ import annotations
 
+import itertools
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from functools import partial
@@ -55,16 +56,22 @@ def chunk_size(n_specs: int, workers: int) -> int:
     return max(1, min(MAX_CHUNK, target))
 
 
-def make_chunks(specs: Sequence[RunSpec], size: int) -> list[list[RunSpec]]:
-    """Consecutive runs share a chunk (same scenario and point: one pickled scenario)."""
-    return [list(specs[i : i + size]) for i in range(0, len(specs), size)]
+def make_chunks(specs: Iterable[RunSpec], size: int) -> Iterator[list[RunSpec]]:
+    """Consecutive runs share a chunk (same scenario and point: one pickled scenario).
+
+    Lazy: chunks are cut as the engine needs them, so specs can be a generator.
+    """
+    it = iter(specs)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
 
 
 def execute(
-    specs: Sequence[RunSpec],
+    specs: Iterable[RunSpec],
     executor: Executor,
     sink: Sink,
     *,
+    total: int | None = None,
     workers: int | None = None,
     chunk: int | None = None,
     municipal: bool = False,
@@ -75,10 +82,14 @@ def execute(
     """Run ``specs`` on ``executor``, calling ``sink`` with each finished chunk.
 
     Args:
-        specs: Runs to do (already filtered of finished ones when resuming).
+        specs: Runs to do (already filtered of finished ones when resuming); a
+            sequence, or any iterable (then pass ``total``): specs are drawn only as
+            chunks are submitted, so a generator keeps planning memory flat.
         executor: Any ``concurrent.futures.Executor``.
         sink: ``sink(chunk_index, specs, result)``, called in this process, in
             finishing order; when it returns, the chunk is safe.
+        total: How many specs there are (default ``len(specs)``): sizes chunks and
+            the progress bar.
         workers: Tasks the executor runs at once (default: asked of the executor).
         chunk: Runs per task (default :func:`chunk_size`).
         municipal: Ask workers for per-municipality final tables too.
@@ -91,32 +102,48 @@ def execute(
         Counts of submitted, finished and failed runs.
     """
     n_workers = worker_count(executor, workers or default_workers())
-    size = chunk or chunk_size(len(specs), n_workers)
+    n_specs = len(specs) if total is None else total  # type: ignore[arg-type]
+    size = chunk or chunk_size(n_specs, n_workers)
     chunks = make_chunks(specs, size)
-    stats = BatchStats(submitted=len(specs), chunks=len(chunks))
+    stats = BatchStats(submitted=0, chunks=0)
     work = partial(task, municipal=municipal)
     limit = max(2, IN_FLIGHT_PER_WORKER * n_workers)
     bar = tqdm(
-        total=len(specs), unit="run", desc=desc, file=sys.stderr, disable=not progress,
+        total=n_specs, unit="run", desc=desc, file=sys.stderr, disable=not progress,
         smoothing=0.05,
     )  # fmt: skip
-    pending: dict[Future, int] = {}
-    next_chunk = 0
+    pending: dict[Future, tuple[int, list[RunSpec]]] = {}
     with bar:
         try:
-            while next_chunk < len(chunks) or pending:
-                while next_chunk < len(chunks) and len(pending) < limit:
-                    pending[executor.submit(work, chunks[next_chunk])] = next_chunk
-                    next_chunk += 1
+            while _fill(pending, chunks, executor, work, limit, stats):
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for fut in sorted(done, key=pending.__getitem__):
-                    i = pending.pop(fut)
-                    _deliver(i, chunks[i], fut.result(), sink, stats, bar)
+                for fut in sorted(done, key=lambda f: pending[f][0]):
+                    i, batch = pending.pop(fut)
+                    _deliver(i, batch, fut.result(), sink, stats, bar)
         except BaseException:
             for fut in pending:
                 fut.cancel()
             raise
     return stats
+
+
+def _fill(
+    pending: dict[Future, tuple[int, list[RunSpec]]],
+    chunks: Iterator[list[RunSpec]],
+    executor: Executor,
+    work: Callable[..., ChunkResult],
+    limit: int,
+    stats: BatchStats,
+) -> bool:
+    """Submit chunks until ``limit`` are in flight; False when nothing is left at all."""
+    while len(pending) < limit:
+        batch = next(chunks, None)
+        if batch is None:
+            break
+        pending[executor.submit(work, batch)] = (stats.chunks, batch)
+        stats.chunks += 1
+        stats.submitted += len(batch)
+    return bool(pending)
 
 
 def _deliver(

@@ -20,15 +20,23 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from sim.errors import UsageError
 from sim.experiments import allocator
 
 KINDS = ("serial", "process", "dask")
 LOCALHOST = "127.0.0.1"
+CONNECT_TIMEOUT = 5.0
+"""Seconds to wait for a Dask scheduler before giving up with a one-line error."""
+ADDRESS_RE = re.compile(
+    r"^(?:(tcp|tls|ws|wss|ucx)://)?([A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$"
+)
+ADDRESS_HELP = "a Dask scheduler address such as tcp://10.0.0.5:8786 (scheme://host:port)"
 
 
 class SerialExecutor(Executor):
@@ -70,6 +78,19 @@ def check_kind(kind: str) -> str:
     if kind not in KINDS:
         raise ValueError(f"executor = {kind!r} is not allowed; expected one of {', '.join(KINDS)}")
     return kind
+
+
+def check_address(address: str | None) -> str | None:
+    """Return ``address`` if it looks like a Dask scheduler address; else a one-line error.
+
+    Checked before anything runs, so a typo fails at once instead of after a timeout.
+    """
+    if address is None:
+        return None
+    match = ADDRESS_RE.match(address.strip()) if isinstance(address, str) else None
+    if not match or not 0 < int(match.group(3)) < 65536:
+        raise UsageError(f"--address {address!r} is not allowed; expected {ADDRESS_HELP}")
+    return address.strip()
 
 
 @contextmanager
@@ -122,7 +143,7 @@ def _dask_executor(workers: int, address: str | None, host: str) -> Iterator[Exe
             "executor = 'dask' needs the 'distributed' package: pip install 'dask[distributed]'"
         ) from exc
     if address is not None:
-        with Client(address) as client:
+        with _connect(Client, check_address(address)) as client:
             yield client.get_executor(pure=False)
         return
     cluster = LocalCluster(
@@ -137,6 +158,18 @@ def _dask_executor(workers: int, address: str | None, host: str) -> Iterator[Exe
             yield client.get_executor(pure=False)
     finally:
         cluster.close()
+
+
+def _connect(client_type: Any, address: str) -> Any:
+    """A client of the scheduler at ``address``; unreachable: one line, not a traceback."""
+    try:
+        return client_type(address, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(
+            f"--address {address!r}: no Dask scheduler answered within {CONNECT_TIMEOUT:g} s "
+            f"({' '.join(str(exc).split())[:120]}); start one (docs/cluster.md) or check "
+            "host and port"
+        ) from None
 
 
 def worker_count(executor: Executor, fallback: int) -> int:

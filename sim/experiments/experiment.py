@@ -10,25 +10,38 @@ status and wall time of every run.
 
 from __future__ import annotations
 
+import os
+import socket
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sim.errors import UsageError
 from sim.experiments import provenance
 from sim.experiments.engine import execute
-from sim.experiments.executors import check_kind, default_workers, open_executor
+from sim.experiments.executors import check_address, check_kind, default_workers, open_executor
 from sim.experiments.runner import run_chunk
-from sim.experiments.specs import RunSpec, content_hash, make_specs, scenario_content, seed_keys
+from sim.experiments.specs import RunSpec, content_hash, iter_specs, scenario_content, seed_keys
 from sim.experiments.store import ResultsStore
 
 if TYPE_CHECKING:
     from sim.experiments.scenario import Scenario
 
 KINDS = ("compare", "sweep", "sensitivity")
+MAX_RUNS = 1_000_000
+"""Runs per experiment accepted without ``--allow-large``: ~17 core-hours of Denmark."""
+CORE_SECONDS_PER_RUN = 0.06
+"""A 60-quarter Denmark run through the batch engine, one core: measured 0.043 s on an
+idle 2-core machine (benchmarks/README.md, 47 runs/s with 2 workers), rounded up."""
+BYTES_PER_RUN = 16_400
+"""Disk per Denmark run (60 quarters, municipal finals kept, 500-run parts): measured
+over 20,000 runs by benchmarks/memory_batch.py."""
+SEED_KEYS_LISTED = 10_000
+"""Up to this many replicates the manifest lists every seed label."""
 
 
 @dataclass(frozen=True)
@@ -71,9 +84,37 @@ class Experiment:
         hashes = tuple(content_hash(scenario_content(s)) for s in self.scenarios)
         object.__setattr__(self, "_hashes", hashes)
 
+    @property
+    def n_runs(self) -> int:
+        """Scenarios × design points × replicates."""
+        return len(self.scenarios) * len(self.points) * self.reps
+
     def specs(self) -> list[RunSpec]:
         """Every run, ordered by scenario, point, replicate (see :func:`make_specs`)."""
-        return make_specs(self.scenarios, self.reps, self.seed, self.points)
+        return list(self.iter_specs())
+
+    def iter_specs(self) -> Iterator[RunSpec]:
+        """The runs of :meth:`specs`, one at a time (what batches use)."""
+        return iter_specs(self.scenarios, self.reps, self.seed, self.points)
+
+    def check_size(self, allow_large: bool = False) -> None:
+        """Refuse more than :data:`MAX_RUNS` runs unless allowed, with what they would cost.
+
+        A mistyped ``--reps 100000000000`` should stop at once with the bill, not
+        fill the memory planning it or the disk running it.
+        """
+        n = self.n_runs
+        if n <= MAX_RUNS or allow_large:
+            return
+        hours = n * CORE_SECONDS_PER_RUN / 3600
+        tb = n * BYTES_PER_RUN / 1e12
+        raise UsageError(
+            f"{n:,} runs ({len(self.scenarios)} scenarios × {len(self.points):,} points × "
+            f"{self.reps:,} reps) exceed the limit of {MAX_RUNS:,} runs per experiment: about "
+            f"{hours:,.0f} core-hours and {tb:,.2f} TB on disk at the measured "
+            f"{CORE_SECONDS_PER_RUN} core-s and {BYTES_PER_RUN // 1000} kB per Denmark run; "
+            "lower --reps or the design, or pass --allow-large to run it anyway"
+        )
 
     def record(self) -> dict[str, Any]:
         """The manifest's ``experiment`` section, with the identity hash used by resume."""
@@ -91,8 +132,9 @@ class Experiment:
             "name": self.name,
             **core,
             "n_points": len(self.points),
-            "n_runs": len(self.scenarios) * len(self.points) * self.reps,
-            "seed_keys": seed_keys(self.seed, self.reps),
+            "n_runs": self.n_runs,
+            "seed_key_pattern": f"{self.seed}/<replicate>",
+            "seed_keys": seed_keys(self.seed, min(self.reps, SEED_KEYS_LISTED)),
             "design": None if self.design is None else dict(self.design),
         }
 
@@ -113,6 +155,7 @@ class RunOptions:
     chunk: int | None = None
     command: Sequence[str] = ()
     task: Callable[..., Any] = run_chunk
+    allow_large: bool = False
 
 
 def run_experiment(
@@ -126,18 +169,22 @@ def run_experiment(
     """
     opts = options or RunOptions()
     check_kind(opts.executor)
-    specs = experiment.specs()
+    check_address(opts.address)
+    experiment.check_size(opts.allow_large)
     store, resumed = ResultsStore.open(out, _new_manifest(experiment, opts), opts.resume)
     done = store.done_keys()
-    todo = [s for s in specs if s.key not in done]
+    todo = (s for s in experiment.iter_specs() if s.key not in done)
+    n_todo = max(experiment.n_runs - len(done), 0)  # done keys are this experiment's
     manifest = store.manifest
-    session = _session(opts, resumed, skipped=len(specs) - len(todo))
+    session = _session(opts, resumed, skipped=experiment.n_runs - n_todo)
+    if store.repaired:
+        session["repaired"] = [d.line() for d in store.repaired]
     manifest.setdefault("sessions", []).append(session)
     store.write_manifest(manifest)
     started = time.time()
     status = "failed"
     try:
-        if todo:
+        if n_todo:
             workers = opts.workers or default_workers()
             kind = "serial" if workers == 1 and opts.executor == "process" else opts.executor
             with open_executor(kind, workers, opts.address) as ex:
@@ -145,6 +192,7 @@ def run_experiment(
                     todo,
                     ex,
                     store.write_chunk,
+                    total=n_todo,
                     workers=workers,
                     chunk=opts.chunk,
                     municipal=experiment.municipal,
@@ -158,7 +206,7 @@ def run_experiment(
         status = "interrupted"
         raise
     finally:
-        _close_session(store, session, status, started, len(specs))
+        _close_session(store, session, status, started, experiment.n_runs)
     return store
 
 
@@ -191,6 +239,8 @@ def _session(opts: RunOptions, resumed: bool, skipped: int) -> dict[str, Any]:
         "address": opts.address,
         "command": list(opts.command),
         "git": git,
+        "host": socket.gethostname(),
+        "pid": os.getpid(),
         "ran": 0,
         "failed": 0,
     }

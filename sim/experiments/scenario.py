@@ -63,6 +63,7 @@ from sim.experiments.overrides import (
     parse_toml,
     read_bytes,
 )
+from sim.experiments.scenario_rules import check_acts
 from sim.instruments.base import Instrument, InstrumentParams, Target, instrument_class
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.countries import build_country
@@ -245,6 +246,8 @@ def _build(
         allowed = "an array of [[instruments]] tables"
         raise ScenarioError("instruments", items, allowed, where)
     specs = tuple(_instrument(i, t, where, catalogue, regions) for i, t in enumerate(items))
+    for i, spec in enumerate(specs):
+        check_acts(i, spec.params, params.time.n_quarters, where)
     source = copy.deepcopy(dict(raw))
     return Scenario(
         name, description, path, sha256, params, catalogue, specs, overrides, source, base_dir

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +26,8 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.experiments.scenario import Scenario
 
+MAX_SEED = 2**63 - 1
+"""Largest root seed: seeds are stored in the tables' int64 ``seed`` column."""
 KEY_LENGTH = 16
 """Hex digits of a run key: 64 bits, so a 10^6-run batch has ~3e-8 collision odds."""
 
@@ -129,29 +131,55 @@ def make_specs(
     Args:
         scenarios: Validated base scenarios, in the order outputs should list them.
         reps: Replicates per scenario and point (at least 1).
-        root_seed: Entropy of the experiment's root ``SeedSequence`` (>= 0).
+        root_seed: Entropy of the experiment's root ``SeedSequence`` (0 to 2**63-1).
         points: Design points (``key path -> value``); the default is one empty
             point, i.e. the scenarios as written.
 
     Returns:
         Specs ordered by scenario, then point, then replicate; replicate ``r`` carries
-        the same seed in every scenario and at every point.
+        the same seed in every scenario and at every point. For big batches use
+        :func:`iter_specs`, which yields the same specs one at a time.
+    """
+    return list(iter_specs(scenarios, reps, root_seed, points))
+
+
+def iter_specs(
+    scenarios: Sequence[Scenario],
+    reps: int,
+    root_seed: int,
+    points: Sequence[Mapping[str, Any]] = ({},),
+) -> Iterator[RunSpec]:
+    """The specs of :func:`make_specs`, generated lazily (arguments checked at once).
+
+    Replicate ``r``'s seed is built directly as ``SeedSequence(root, spawn_key=(r,))``,
+    exactly the child ``SeedSequence(root).spawn`` would give, so a million-run
+    design never holds a million seeds or specs.
     """
     if isinstance(reps, bool) or not isinstance(reps, int | np.integer) or reps < 1:
         raise ValueError(f"reps = {reps!r} is not allowed; expected an integer >= 1")
-    if isinstance(root_seed, bool) or not isinstance(root_seed, int | np.integer) or root_seed < 0:
-        raise ValueError(f"seed = {root_seed!r} is not allowed; expected an integer >= 0")
+    if (
+        isinstance(root_seed, bool)
+        or not isinstance(root_seed, int | np.integer)
+        or not 0 <= root_seed <= MAX_SEED
+    ):
+        raise ValueError(
+            f"seed = {root_seed!r} is not allowed; expected an integer in [0, 2**63-1]"
+        )
     if not points:
         raise ValueError("points = [] is not allowed; expected at least one design point")
-    children = np.random.SeedSequence(int(root_seed)).spawn(int(reps))
+    return _generate(scenarios, int(reps), int(root_seed), points)
+
+
+def _generate(
+    scenarios: Sequence[Scenario], reps: int, root: int, points: Sequence[Mapping[str, Any]]
+) -> Iterator[RunSpec]:
     frozen = [tuple(dict(p).items()) for p in points]
-    specs = []
     for sc in scenarios:
         digest = content_hash(scenario_content(sc))
         for i, values in enumerate(frozen):
-            for r, child in enumerate(children):
-                specs.append(RunSpec(sc.name, r, child, sc, i, values, digest))
-    return specs
+            for r in range(reps):
+                child = np.random.SeedSequence(root, spawn_key=(r,))
+                yield RunSpec(sc.name, r, child, sc, i, values, digest)
 
 
 def seed_keys(root_seed: int, reps: int) -> list[str]:

@@ -11,10 +11,18 @@ Layout of ``results/<name>/``::
 Each finished chunk becomes one part in every table, written atomically (dot-prefixed
 temporary, fsync, rename; docs/architecture.md). The ``status`` part is written **last** and
 is the chunk's commit mark: a data part without its status part (the writer was
-killed between two renames) is an orphan and is deleted when the folder is opened
-again, then its runs are simply redone. So re-running the same command after a kill
-skips exactly the runs that finished, and nothing is duplicated or lost. Failed runs
-are retried on resume; the latest attempt decides a run's status.
+killed between two renames) is an orphan; readers ignore it, and it is deleted when
+the folder is opened to resume, then its runs are simply redone. So re-running the
+same command after a kill skips exactly the runs that finished, and nothing is
+duplicated or lost. Failed runs are retried on resume; the latest attempt decides a
+run's status.
+
+The store checks itself (:mod:`sim.experiments.integrity`): the status part records
+each data part's SHA-256 and row count. Resume verifies every chunk, moves a damaged
+chunk's parts under ``damaged/`` and redoes its runs; readers of a whole folder
+(``report``) refuse a damaged one with one line naming the part; ``egov-sim check``
+lists what is damaged and what resume would redo. Resume also removes temporaries
+left by a killed write and marks sessions whose process died as ``interrupted``.
 
 Parts are plain Parquet: ``pandas.read_parquet("results/x/finals")`` works too; the
 methods here add the canonical order (scenario order of the experiment, then point,
@@ -24,7 +32,6 @@ replicate, quarter), so a table never depends on which worker finished first.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -35,24 +42,27 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from sim.experiments import integrity, store_repair
+from sim.experiments.integrity import Damage
 from sim.experiments.outputs import json_text, write_atomic, write_text
 from sim.experiments.runner import RUN_ID_COLUMNS, ChunkResult, RunSpec
+from sim.experiments.store_layout import (
+    DAMAGED,
+    DATA_TABLES,
+    MANIFEST,
+    PART_RE,
+    TABLES,
+    StoreError,
+    create_folder,
+    list_parts,
+    part_name,
+    read_part,
+)
 
-TABLES = ("runs", "finals", "municipal", "status")
-DATA_TABLES = TABLES[:-1]
-PART_RE = re.compile(r"^part-(\d{6,})\.parquet$")
-MANIFEST = "manifest.json"
+__all__ = ["ResultsStore", "StoreError", "TABLES", "part_name"]
+
 SORT_IDS = ("scenario", "point", "replicate", "quarter")
 COMBINE_EVERY = 64
-
-
-class StoreError(ValueError):
-    """A results folder that cannot be used as asked (one line: folder, what, what to do)."""
-
-
-def part_name(seq: int) -> str:
-    """File name of part ``seq`` (zero-padded so names sort in writing order)."""
-    return f"part-{seq:06d}.parquet"
 
 
 class ResultsStore:
@@ -67,9 +77,17 @@ class ResultsStore:
         path = self.folder / MANIFEST
         if not path.is_file():
             raise StoreError(f"{self.folder}: no {MANIFEST}; not an egov-sim results folder")
-        self.manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            self.manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise StoreError(
+                f"{path}: damaged ({exc.__class__.__name__}: {exc}); restore it from a copy "
+                "or start the batch in a new --out folder"
+            ) from None
+        if not isinstance(self.manifest, dict):
+            raise StoreError(f"{path}: damaged (not a JSON object); restore it from a copy")
         self._seq: int | None = None
-        self._clean_orphans()
+        self.repaired: list[Damage] = []
 
     # -- creating and resuming -------------------------------------------------------
 
@@ -101,14 +119,11 @@ class ResultsStore:
         if not exists:
             if resume:
                 raise StoreError(f"{d}: nothing to resume (no {MANIFEST}); run without --resume")
-            if d.exists() and any(p.name != ".gitkeep" for p in d.iterdir()):
-                raise StoreError(
-                    f"{d}: exists and is not an egov-sim results folder; choose another --out"
-                )
-            write_text(d / MANIFEST, json_text(manifest))
+            create_folder(d, manifest)
             return cls(d), False
         store = cls(d)
         store._check_same_experiment(manifest["experiment"])
+        store._prepare_to_write()
         return store, True
 
     def _check_same_experiment(self, new: dict[str, Any]) -> None:
@@ -123,23 +138,48 @@ class ResultsStore:
             f"{', '.join(differ) or 'identity'}); choose another --out or delete the folder"
         )
 
-    def _clean_orphans(self) -> None:
-        """Delete data parts whose chunk never committed (no status part)."""
-        committed = {p.name for p in self._parts("status")}
-        for table in DATA_TABLES:
-            for part in self._parts(table):
-                if part.name not in committed:
-                    part.unlink()
+    def _prepare_to_write(self) -> None:
+        """Housekeeping before a resume (see :func:`store_repair.prepare_to_write`)."""
+        self.repaired = store_repair.prepare_to_write(self)
+
+    def orphans(self) -> list[Path]:
+        """Data parts whose chunk never committed (no status part): readers ignore them."""
+        committed = set(self.committed())
+        return [p for t in DATA_TABLES for p in self._all_parts(t) if p.name not in committed]
+
+    def committed(self) -> list[str]:
+        """Part names of committed chunks (those with a status part), in writing order."""
+        return [p.name for p in self._all_parts("status")]
+
+    def verify(self, names: Sequence[str] | None = None) -> list[Damage]:
+        """Check every committed chunk (or ``names``); the damaged or missing parts."""
+        return store_repair.verify(self, names)
+
+    def check_intact(self) -> None:
+        """Raise a one-line :class:`StoreError` naming the first damaged part, if any."""
+        damage = self.verify()
+        if damage:
+            more = f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""
+            raise StoreError(
+                f"{damage[0].line()}{more}; re-run the command that wrote {self.folder} to "
+                f"redo the damaged chunks, or see: egov-sim check {self.folder}"
+            )
+
+    def _all_parts(self, table: str, root: Path | None = None) -> list[Path]:
+        return list_parts(root or self.folder, table)
 
     def _parts(self, table: str) -> list[Path]:
-        d = self.folder / table
-        if not d.is_dir():
-            return []
-        return sorted(p for p in d.iterdir() if PART_RE.match(p.name))
+        """Parts readers use: every status part; data parts of committed chunks only."""
+        parts = self._all_parts(table)
+        if table == "status":
+            return parts
+        committed = set(self.committed())
+        return [p for p in parts if p.name in committed]
 
     def _next_seq(self) -> int:
-        seqs = [int(PART_RE.match(p.name).group(1)) for t in TABLES for p in self._parts(t)]
-        return max(seqs, default=0) + 1
+        roots = (self.folder, self.folder / DAMAGED)
+        names = [p.name for r in roots for t in TABLES for p in self._all_parts(t, r)]
+        return max((int(PART_RE.match(n).group(1)) for n in names), default=0) + 1
 
     # -- writing ---------------------------------------------------------------------
 
@@ -149,15 +189,44 @@ class ResultsStore:
             self._seq = self._next_seq()
         name = part_name(self._seq)
         self._seq += 1
+        records = {}
         for table in DATA_TABLES:
             frame = getattr(result, table)
             if frame is not None and len(frame):
-                self._write_part(table, name, frame)
-        self._write_part("status", name, result.status)
+                records[table] = self._write_part(table, name, frame)
+        meta = integrity.encode_records(records)
+        own = self._write_part("status", name, result.status, meta)
+        write_text(integrity.sidecar(self.folder, name), json_text({"status": own, **records}))
 
-    def _write_part(self, table: str, name: str, frame: pd.DataFrame) -> None:
+    def _write_part(self, *args: Any) -> dict[str, Any]:
+        """Write one part; a full disk or lost permission becomes a one-line error."""
+        try:
+            return self._write_part_raw(*args)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.folder}: cannot write {args[0]}/{args[1]} ({exc.strerror or exc}); "
+                "runs finished so far are saved: fix it and re-run the command to resume"
+            ) from None
+
+    def _write_part_raw(
+        self,
+        table: str,
+        name: str,
+        frame: pd.DataFrame,
+        metadata: dict[bytes, bytes] | None = None,
+    ) -> dict[str, Any]:
+        """Write one part atomically; return its record (checksum of the bytes written)."""
         arrow = pa.Table.from_pandas(frame, preserve_index=False)
-        write_atomic(self.folder / table / name, lambda tmp: pq.write_table(arrow, tmp))
+        if metadata:
+            arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **metadata})
+        record: dict[str, Any] = {}
+
+        def write(tmp: Path) -> None:
+            pq.write_table(arrow, tmp, write_page_checksum=True)
+            record.update(integrity.part_record(tmp, arrow.num_rows))
+
+        write_atomic(self.folder / table / name, write)
+        return record
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         """Replace the manifest atomically (it is re-read from disk by new readers)."""
@@ -171,9 +240,12 @@ class ResultsStore:
         """Scenario names in the order the experiment listed them."""
         return list(self.manifest.get("experiment", {}).get("scenario_names", []))
 
-    def status(self) -> pd.DataFrame:
-        """Latest attempt of every run (ok or failed), in canonical order."""
-        arrow = self._read_parts("status", None)
+    def status(self, exclude: Sequence[str] = ()) -> pd.DataFrame:
+        """Latest attempt of every run (ok or failed), in canonical order.
+
+        ``exclude`` names chunks to leave out (``egov-sim check``: damaged ones).
+        """
+        arrow = self._read_parts("status", None, exclude)
         if arrow is None:
             return pd.DataFrame(columns=["run_key", "status"])
         # parts are read in writing order, which decides the latest attempt: dedupe first
@@ -181,9 +253,9 @@ class ResultsStore:
         arrow = pa.Table.from_pandas(table, preserve_index=False)
         return arrow.take(self._order(arrow)).to_pandas()
 
-    def done_keys(self) -> set[str]:
+    def done_keys(self, exclude: Sequence[str] = ()) -> set[str]:
         """Keys of runs that finished (failed runs are not done: resume retries them)."""
-        st = self.status()
+        st = self.status(exclude)
         return set(st.loc[st["status"] == "ok", "run_key"])
 
     def failures(self) -> pd.DataFrame:
@@ -259,11 +331,22 @@ class ResultsStore:
             order = self._order(arrow, extra)
             if len(order) > 1 and not (np.diff(order) > 0).all():
                 arrow = arrow.take(order)
-        return arrow.to_pandas(self_destruct=True, split_blocks=True)
+        frame = arrow.to_pandas(self_destruct=True, split_blocks=True)
+        if "scenario" in frame and isinstance(
+            frame["scenario"].dtype, pd.CategoricalDtype
+        ):  # categories in the experiment's order, not in the order parts were written
+            have = list(frame["scenario"].cat.categories)
+            first = [s for s in self.scenario_order if s in have]
+            frame["scenario"] = frame["scenario"].cat.reorder_categories(
+                first + [s for s in have if s not in first]
+            )
+        return frame
 
-    def _read_parts(self, table: str, columns: list[str] | None) -> pa.Table | None:
+    def _read_parts(
+        self, table: str, columns: list[str] | None, exclude: Sequence[str] = ()
+    ) -> pa.Table | None:
         """All parts of a table as one Arrow table, in writing order."""
-        parts = self._parts(table)
+        parts = [p for p in self._parts(table) if p.name not in exclude]
         if not parts:
             return None
         # Run x quarter tables repeat each scenario name ~60 times per run: read it
@@ -272,7 +355,7 @@ class ResultsStore:
         dictionary = ["scenario"] if table in ("runs", "municipal") else None
         groups, batch = [], []
         for part in parts:
-            batch.append(pq.read_table(part, columns=columns, read_dictionary=dictionary))
+            batch.append(read_part(part, columns, dictionary))
             if len(batch) == COMBINE_EVERY:
                 groups.append(pa.concat_tables(batch, promote_options="default").combine_chunks())
                 batch = []

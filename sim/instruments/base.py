@@ -101,6 +101,13 @@ class InstrumentParams(Validated):
         if self.end <= self.start:
             raise ParameterError("end", self.end, f"a quarter after start ({self.start})")
 
+    def first_action(self) -> tuple[str, int]:
+        """The key and quarter from which the instrument can act: ``start`` by default.
+
+        Scenario validation refuses an instrument that can never act in the horizon.
+        """
+        return "start", self.start
+
 
 def check_deadline(params: InstrumentParams, deadline: int) -> None:
     """Shared rule of deadline-bearing instruments: no deadline before the start."""

@@ -99,6 +99,12 @@ class SanctionsParams(InstrumentParams):
         super().__post_init__()
         check_deadline(self, self.deadline)
 
+    def first_action(self) -> tuple[str, int]:
+        """Nothing happens before the announcement, ``deadline - lead`` (or ``start``)."""
+        if self.deadline - self.lead > self.start:
+            return "deadline", self.deadline - self.lead
+        return "start", self.start
+
 
 @register
 class Sanctions(Instrument[SanctionsParams]):

@@ -10,11 +10,11 @@ from sim.experiments.experiment import Experiment, RunOptions, run_experiment
 from sim.experiments.scenario import load_scenario
 
 REPO = Path(__file__).resolve().parents[2]
-SMALL = ("time.n_quarters=8", "country.name=synthetic", "country.n_municipalities=30")
+SMALL = ("time.n_quarters=10", "country.name=synthetic", "country.n_municipalities=30")
 
 
-def tiny_experiment(reps: int = 4, quarters: int = 8, municipal: bool = True) -> Experiment:
-    """Baseline and funded mandate on a 30-municipality country: ~10 ms a run."""
+def tiny_experiment(reps: int = 4, quarters: int = 10, municipal: bool = True) -> Experiment:
+    """Baseline and funded mandate (acting from quarter 8) on a 30-municipality country."""
     sets = (*SMALL[1:], f"time.n_quarters={quarters}")
     scenarios = tuple(
         load_scenario(REPO / "scenarios" / f"{name}.toml", sets)

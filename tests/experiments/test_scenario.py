@@ -184,7 +184,7 @@ def test_set_value_is_validated(tmp_path: Path) -> None:
 
 def test_set_error_blames_the_right_override(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD)
-    ovs = ("time.n_quarters=8", "instruments.0.deadline=2", "decision.peer_weight=1")
+    ovs = ("time.n_quarters=12", "instruments.0.deadline=2", "decision.peer_weight=1")
     expect_error(
         path,
         "--set instruments.0.deadline=2",

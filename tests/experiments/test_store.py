@@ -52,7 +52,7 @@ def test_store_layout_manifest_and_canonical_order(reference):
     ]
     assert finals["run_key"].is_unique
     runs = reference.runs(["adoption_mun"], ids=runner.ID_COLUMNS)
-    assert len(runs) == 8 * 8 and not runs.duplicated(["run_key", "quarter"]).any()
+    assert len(runs) == 8 * 10 and not runs.duplicated(["run_key", "quarter"]).any()
     runs = reference.runs(["adoption_mun"])
     assert list(runs.columns) == ["scenario", "point", "replicate", "quarter", "adoption_mun"]
     assert list(reference.runs()) == [*runner.ID_COLUMNS, *list(reference.runs())[7:]]
@@ -176,6 +176,6 @@ def test_kill_mid_batch_then_resume(tmp_path, sig):
     finals = store.finals()
     assert len(finals) == 2 * reps and finals["run_key"].is_unique
     runs = store.runs(["adoption_mun"], ids=runner.ID_COLUMNS)
-    assert len(runs) == 2 * reps * 8 and not runs.duplicated(["run_key", "quarter"]).any()
+    assert len(runs) == 2 * reps * 10 and not runs.duplicated(["run_key", "quarter"]).any()
     clean = run_experiment(tiny_experiment(reps), tmp_path / "clean", SERIAL)
     assert_same_results(clean, store)
