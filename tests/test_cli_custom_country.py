@@ -18,7 +18,7 @@ EXAMPLE = ROOT / "scenarios" / "examples" / "custom_country_example.toml"
 
 def test_custom_country_in_process(tmp_path):
     out = tmp_path / "out"
-    args = ["compare", str(EXAMPLE), "--reps", "2", "--quarters", "8", "--workers", "1"]
+    args = ["compare", str(EXAMPLE), "--reps", "2", "--quarters", "12", "--workers", "1"]
     assert main([*args, "--out", str(out), "--no-report", "--no-progress"]) == 0
     municipal = pd.read_parquet(out / "municipal")
     assert municipal["municipality"].nunique() == 32

@@ -16,7 +16,7 @@ from sim.experiments.overrides import ScenarioError
 from sim.experiments.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-SMALL = {"time.n_quarters": 8, "country.name": "synthetic", "country.n_municipalities": 30}
+SMALL = {"time.n_quarters": 10, "country.name": "synthetic", "country.n_municipalities": 30}
 
 
 def test_public_names_import_from_their_homes():

@@ -23,7 +23,7 @@ reps = 1
 seed = 5
 samples = 2
 set = ["country.name=synthetic", "country.n_municipalities=12", "country.n_regions=2",
-       "time.n_quarters=6"]
+       "time.n_quarters=10"]
 
 [factors."decision.peer_weight"]
 min = 0.0
