@@ -50,8 +50,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from sim.experiments import scenario_blocks, scenario_country, scenario_keys
 from sim.experiments.overrides import (
     MISSING,
@@ -64,11 +62,11 @@ from sim.experiments.overrides import (
     read_bytes,
 )
 from sim.experiments.scenario_rules import check_acts
-from sim.instruments.base import Instrument, InstrumentParams, Target, instrument_class
+from sim.experiments.scenario_targets import Regions, build_target
+from sim.instruments.base import Instrument, InstrumentParams, instrument_class
 from sim.model.blocks import Catalogue, load_catalogue
-from sim.model.countries import build_country
 from sim.model.fields import ParameterError
-from sim.model.params import PARAM_GROUPS, CountryParams, ModelParams
+from sim.model.params import PARAM_GROUPS, ModelParams
 
 TOP_LEVEL = ("scenario", "blocks", "instruments", *PARAM_GROUPS)
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -240,7 +238,7 @@ def _build(
     country = scenario_country.check_country(written, params, where, base_dir)
     params = dataclasses.replace(params, country=country)
     catalogue = _catalogue(raw.get("blocks", {}), where, base_dir)
-    regions = _Regions(params.country)
+    regions = Regions(params.country)
     items = raw.get("instruments", [])
     if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
         allowed = "an array of [[instruments]] tables"
@@ -327,40 +325,8 @@ def _base_catalogue(ref: Any, where: str, base_dir: Path | None) -> Catalogue:
         raise ScenarioError.from_error(err, f"{err.where} (catalogue of {where})") from None
 
 
-class _Regions:
-    """Region codes and names of the scenario's country, looked up only when targeted.
-
-    Checked here, not at model build, so a typo fails before a batch starts. Synthetic
-    region names depend on ``country.n_regions`` only, so a tiny synthetic country with
-    the same number of regions gives them without the run's random stream.
-    """
-
-    def __init__(self, country: CountryParams):
-        self.country = country
-        self.codes: tuple[str, ...] | None = None
-        self.names: tuple[str, ...] = ()
-
-    def check(self, region: str, key: str, where: str) -> None:
-        """Raise unless ``region`` is a code or a name of a region of the country."""
-        if self.codes is None:
-            params = self.country
-            if params.name == "synthetic":  # names depend on n_regions only, not on rng
-                small = max(params.n_regions, 2)
-                params = dataclasses.replace(params, n_municipalities=small)
-            built = build_country(params, np.random.default_rng(0))
-            self.codes, self.names = built.region_codes, built.region_names
-        if region in self.codes or region in self.names:
-            return
-        name = self.country.name
-        if not self.codes:
-            allowed = f"no region: {name} has no regional tier (country.n_regions = 0)"
-        else:
-            allowed = f"a region code {list(self.codes)} or name {list(self.names)} of {name}"
-        raise ScenarioError(key, region, allowed, where)
-
-
 def _instrument(
-    i: int, table: Mapping[str, Any], where: str, catalogue: Catalogue, regions: _Regions
+    i: int, table: Mapping[str, Any], where: str, catalogue: Catalogue, regions: Regions
 ) -> InstrumentSpec:
     """Validate one [[instruments]] table against its type's Params dataclass."""
     prefix = f"instruments.{i}."
@@ -375,7 +341,7 @@ def _instrument(
     known_keys(table, ["type", *fields], prefix, where)
     scenario_keys.check_exclusive(cls.Params, table, prefix, where)
     values = {k: v for k, v in table.items() if k not in ("type", "target")}
-    target = _target(table.get("target", {}), f"{prefix}target", where, catalogue, regions)
+    target = build_target(table.get("target", {}), f"{prefix}target", where, catalogue, regions)
     try:
         params = cls.Params(**values, target=target)
     except ParameterError as err:
@@ -390,20 +356,3 @@ def _registered_types() -> str:
     except ParameterError as err:
         return err.allowed
     return "a registered instrument type"  # pragma: no cover - "" is never registered
-
-
-def _target(table: Any, key: str, where: str, catalogue: Catalogue, regions: _Regions) -> Target:
-    """Build a Target and check its blocks and regions exist, before any run starts."""
-    table = as_table(table, key, where)
-    known_keys(table, [f.name for f in dataclasses.fields(Target)], f"{key}.", where)
-    try:
-        target = Target(**table)
-    except ParameterError as err:
-        raise ScenarioError.from_error(err, where, f"{key}.") from None
-    for block in target.blocks:
-        if block not in catalogue.keys:
-            allowed = f"a block of the catalogue {list(catalogue.keys)}"
-            raise ScenarioError(f"{key}.blocks", block, allowed, where)
-    for region in target.regions:
-        regions.check(region, f"{key}.regions", where)
-    return target
