@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, check_deadline, register
+from sim.model.block_arrays import with_prerequisites
 from sim.model.fields import param
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ class Legislation(Instrument[LegislationParams]):
         to_go = self.deadline_at(q) - self.lead_time - q
         rise = np.clip(np.maximum(1.0 - to_go / p.lead, p.announcement_pressure), 0.0, 1.0)
         pull = np.minimum(p.intensity * rise, 1.0)
-        needed = cells | ((cells.astype(np.int8) @ model.blocks.prereq.astype(np.int8)) > 0)
+        needed = with_prerequisites(cells, model.blocks.prereq)
         cols = np.broadcast_to(pull[None, :], needed.shape)
         effects.obligation[needed] = np.maximum(effects.obligation[needed], cols[needed])
         cred = self.credibility_at(q)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, register
+from sim.model.block_arrays import with_prerequisites
 from sim.model.fields import param
 from sim.model.state import FAILED, IMPLEMENTING
 
@@ -145,7 +146,7 @@ class MonitoringBenchmarking(Instrument[MonitoringBenchmarkingParams]):
         open_cells = self.target_cells & live & ~st.adopted & (st.status != IMPLEMENTING)
         effects.pressure[self.shamed[:, None] & open_cells] += p.shame_pressure * p.intensity
         cells = self.target_cells
-        needed = cells | ((cells.astype(np.int8) @ model.blocks.prereq.astype(np.int8)) > 0)
+        needed = with_prerequisites(cells, model.blocks.prereq)
         effects.enforcement_signal[needed] += p.credibility_signal * p.intensity
 
     def rank(self, model: EGovModel, tie_break: np.ndarray) -> Ranking:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, check_deadline, register
+from sim.model.block_arrays import with_prerequisites
 from sim.model.fields import param
 from sim.model.rules.decision import annuity
 from sim.model.state import IMPLEMENTING
@@ -170,7 +171,7 @@ class Sanctions(Instrument[SanctionsParams]):
     def signal(self, model: EGovModel, effects: Effects) -> None:
         """An announced sanction makes the mandate's enforcement credible."""
         cells = self.target_cells
-        needed = cells | ((cells.astype(np.int8) @ model.blocks.prereq.astype(np.int8)) > 0)
+        needed = with_prerequisites(cells, model.blocks.prereq)
         effects.enforcement_signal[needed] += self.p.credibility_signal * self.p.intensity
 
     def refund(self, model: EGovModel, missing: np.ndarray) -> None:

@@ -54,3 +54,13 @@ def block_arrays(catalogue: Catalogue, central_branding: float = 0.0) -> BlockAr
         central_owned=np.array([b.owner == "central" for b in catalogue], dtype=bool),
         prereq=np.asarray(catalogue.prerequisite_matrix, dtype=bool),
     )
+
+
+def with_prerequisites(cells: np.ndarray, prereq: np.ndarray) -> np.ndarray:
+    """(M, B) cells plus, in each row, every (transitive) prerequisite of a block in it.
+
+    What complying with an obligation on ``cells`` needs: a mandate, a sanction or a
+    monitoring programme that makes a block's enforcement credible makes that of the
+    blocks it rests on credible too.
+    """
+    return cells | ((cells.astype(np.int8) @ prereq.astype(np.int8)) > 0)
