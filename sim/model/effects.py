@@ -87,6 +87,7 @@ class Effects:
     extra_failure: np.ndarray = field(init=False)  # (M, B) failure probability added (lock-in)
     belief_push: np.ndarray = field(init=False)  # (M, B) per-quarter belief gain
     priority_push: np.ndarray = field(init=False)  # (M,) per-quarter priority gain
+    enrolment: np.ndarray = field(init=False)  # (M, B) share of skilled citizens enrolled
     trust_central_pos: np.ndarray = field(init=False)  # (M,) positive experiences with central
     trust_central_neg: np.ndarray = field(init=False)  # (M,) negative experiences with central
     trust_region_pos: np.ndarray = field(init=False)  # (M,)
@@ -110,6 +111,7 @@ class Effects:
         self.extra_failure = np.zeros((m, b))
         self.belief_push = np.zeros((m, b))
         self.priority_push = np.zeros(m)
+        self.enrolment = np.zeros((m, b))
         self.trust_central_pos = np.zeros(m)
         self.trust_central_neg = np.zeros(m)
         self.trust_region_pos = np.zeros(m)

@@ -89,6 +89,7 @@ def citizens_stage(model: EGovModel) -> None:
         st.skills,
         st.priority,
         model.effects.priority_push,
+        model.effects.enrolment,
     )
 
 

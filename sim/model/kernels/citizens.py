@@ -8,13 +8,15 @@ from sim.model.state import ADOPTED, LOCAL
 
 
 @njit
-def citizens(rule, status, migrating, takeup, skills, priority, push):
+def citizens(rule, status, migrating, takeup, skills, priority, push, enrolment):
     """One quarter: take-up per block, skills, then priority from demand and pushes.
 
     ``rule`` is a ``CitizenRule`` record.
 
     A block is in operation when adopted, run as a local solution, or kept running
-    while its municipality migrates to the standard.
+    while its municipality migrates to the standard. Where an obligation enrols
+    citizens by default (``enrolment``), take-up is at least that share of the
+    skilled.
     """
     r = rule[0]
     n_blocks = status.shape[1]
@@ -25,6 +27,8 @@ def citizens(rule, status, migrating, takeup, skills, priority, push):
             s = status[i, b]
             in_operation = s in (ADOPTED, LOCAL) or migrating[i, b]
             takeup[i, b] = cr.takeup(r, takeup[i, b], ceil, in_operation)
+            if in_operation and enrolment[i, b] > 0.0:
+                takeup[i, b] = cr.enrolled(takeup[i, b], ceil, enrolment[i, b])
             total += takeup[i, b]
         skills[i] = cr.skills(r, skills[i])
         priority[i] = cr.priority(r, priority[i], total / n_blocks, push[i])

@@ -41,6 +41,16 @@ def takeup(rule: CitizenRule, share: float, ceiling: float, in_operation: bool) 
 
 
 @njit
+def enrolled(share: float, ceiling: float, enrolment: float) -> float:
+    """Take-up after default enrolment: at least ``enrolment`` of those with skills.
+
+    Citizens without digital skills are exempt (the ceiling), as in Denmark's
+    mandatory Digital Post (calibration T1).
+    """
+    return max(share, enrolment * ceiling)
+
+
+@njit
 def skills(rule: CitizenRule, share: float) -> float:
     """One quarter of growth of the share with digital skills."""
     return share + rule.skills_growth / 4.0 * (1.0 - share)
