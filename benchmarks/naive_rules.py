@@ -1,9 +1,12 @@
 """Scalar versions of the municipal rules, one cell (municipality × block) at a time.
 
-Plain floats and ``math`` only: these are the per-agent counterparts of the
-vectorised kernels in ``sim/model/decisions.py`` and ``sim/model/dynamics.py``
-(and of the per-cell rule in ``tests/model/reference.py``), used by the naive
-per-agent model in ``benchmarks/naive.py``.
+Plain floats and ``math`` only: an independent per-agent writing of the rules in
+``sim/model/rules/`` (and of the per-cell rule in ``tests/model/reference.py``),
+used by the naive per-agent model in ``benchmarks/naive.py``. Kept independent on
+purpose: ``tests/model/test_naive_equivalence.py`` compares it with production in
+distribution, which checks the rules as well as the loops and random plumbing. The
+rules of issue 13's mandates (compulsory starts) are not in it: the naive model runs
+the baseline (no instruments).
 """
 
 from __future__ import annotations

@@ -171,7 +171,7 @@ def overrun_moments(ip: ImplementationParams, threshold: float = 2.0) -> tuple[f
     """Mean of the overrun mixture and its share above ``threshold`` (analytic).
 
     Body: ``max(mu + sd * L, overrun_floor)`` with L a unit-variance logistic; tail:
-    ``min(tmin * U**(-1/alpha), cap)``, as in :func:`sim.model.dynamics.overrun`.
+    ``min(tmin * U**(-1/alpha), cap)``, as in :func:`sim.model.rules.implementation.overrun`.
     """
     mu, sd, floor = ip.overrun_body_mean, ip.overrun_body_sd, ip.overrun_floor
 

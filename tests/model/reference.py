@@ -1,9 +1,9 @@
 """Slow per-agent reference of the municipal adoption decision (docs/ODD.md §7.5).
 
-A deliberately naive re-implementation of the rule in ``sim/model/decisions.py``
-and ``sim/model/municipal.py`` (``decision_inputs``, ``options``): one Python loop
-over the Municipality agents, one over the blocks, plain floats and ``math.exp``.
-It calls none of the vectorised kernels, so the equivalence tests can show that the
+A deliberately naive re-implementation of the rule in ``sim/model/rules/decision.py``
+and of the options of ``sim/model/kernels/decide.py``: one Python loop over the
+Municipality agents, one over the blocks, plain floats and ``math.exp``. It calls
+none of the compiled rules or kernels, so the equivalence tests can show that the
 speed of the struct-of-arrays model is not bought with different behaviour
 (docs/architecture.md, Performance design).
 
