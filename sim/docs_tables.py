@@ -128,7 +128,7 @@ def instruments_section() -> str:
     out += ["", "#### Targets (`instrument.target`, class `Target`)", ""]
     out += table(PARAM_HEADER, param_rows("target", Target))
     shared = {f.name for f in dataclasses.fields(InstrumentParams)}
-    for name in sorted(REGISTRY, key=lambda n: REGISTRY[n].formality_rank):
+    for name in sorted(REGISTRY, key=lambda n: (REGISTRY[n].formality_rank, n)):
         cls = REGISTRY[name]
         own = [
             r for r in param_rows(name, cls.Params) if r[0].strip("`").split(".")[1] not in shared
