@@ -37,6 +37,8 @@ CASES = [
     ("monitoring_benchmarking", "shame_pressure", "-0.5", "[0, 20]"),
     ("monitoring_benchmarking", "evaluation_weight", "2.0", "[0, 1]"),
     ("soft_measures", "belief_push", "1.5", "[0, 1]"),
+    ("mandatory_digital_channel", "enrolment", "1.2", "[0, 1]"),
+    ("mandatory_digital_channel", "phase_in", "0", "[1, 40]"),
     ("soft_measures", "cost_cut", "-0.1", "[0, 1]"),
     ("software_reuse", "extra_failure", "0.7", "[0, 0.5]"),
     ("informal_coordination", "trust_events", "9.0", "[0, 5]"),
