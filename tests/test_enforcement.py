@@ -128,3 +128,18 @@ def test_funding_pays_and_unfunded_mandates_cost_trust(country):
     assert ci(trust["funded_mandate"] - trust["baseline"])[0] > -0.01
     assert ci(trust["funded_mandate"] - trust["unfunded_mandate"])[1] > 0
     assert ci(adopt["funded_mandate"] - adopt["unfunded_mandate"])[0] >= 0
+
+
+def test_joined_on_paper_and_in_working_use_are_separate_states():
+    """A register of joined municipalities can run years ahead of use (issue 13, T2);
+    obliging citizens closes the gap (Danish Digital Post, T1)."""
+    sc = load_scenario(SCENARIOS / "funded_mandate.toml")
+    model = EGovModel(sc.params, sc.catalogue, sc.build_instruments(), rng=1).run(40)
+    mv = model.datacollector.model_vars
+    assert mv["compliance"][-1] > 0.8
+    assert mv["compliance_in_use"][-1] < 0.2
+    assert all(u <= a for u, a in zip(mv["in_use"], mv["adoption_mun"], strict=True))
+    sc = load_scenario(SCENARIOS / "denmark_digital_post.toml")
+    model = EGovModel(sc.params, sc.catalogue, sc.build_instruments(), rng=1).run(40)
+    mv = model.datacollector.model_vars
+    assert mv["compliance_in_use"][-1] > 0.9

@@ -25,6 +25,7 @@ import numpy as np
 from sim.instruments.base import Instrument, InstrumentParams, check_deadline, register
 from sim.model.block_arrays import with_prerequisites
 from sim.model.fields import param
+from sim.model.metrics import in_use
 
 if TYPE_CHECKING:
     from sim.model.effects import Effects
@@ -183,3 +184,16 @@ class Legislation(Instrument[LegislationParams]):
         if not cells.any():
             return float("nan")
         return float(model.state.adopted[cells].mean())
+
+    def compliance_in_use(self, model: EGovModel) -> float:
+        """Share of targeted municipal cells adopted and in working use (NaN before the deadline).
+
+        Joined on paper (``compliance``) and used by citizens are different states: a
+        register of joined municipalities can run years ahead of real use.
+        """
+        if model.quarter < self.deadline_at(model.quarter) or not self.targets_municipal:
+            return float("nan")
+        cells = self.target_cells
+        if not cells.any():
+            return float("nan")
+        return float(in_use(model)[cells].mean())

@@ -56,6 +56,8 @@ SCALAR_METRICS = (
     "instrument_cost",
     "sow_harvest",
     "compliance",
+    "in_use",
+    "compliance_in_use",
 )
 BLOCK_METRICS = ("adoption_mun", "adoption_pop", "local", "takeup")
 
@@ -157,6 +159,7 @@ def compute(model: EGovModel) -> dict[str, float]:
         "trust_mr": trust_mr if has_regions else np.nan,
         "trust_rc": trust_rc,
         "credibility": float(model.central.credibility),
+        "in_use": float(in_use(model).sum() / cells),
     }
     out.update(_inequality(model, rows[0], rows[2]))
     out.update(_money(model))
@@ -213,4 +216,23 @@ def _money(model: EGovModel) -> dict[str, float]:
     ]
     comp = [c for c in comp if not np.isnan(c)]
     out["compliance"] = float(np.mean(comp)) if comp else np.nan
+    used = [
+        c
+        for inst in model.instruments
+        if hasattr(inst, "compliance_in_use")
+        for c in [inst.compliance_in_use(model)]
+    ]
+    used = [c for c in used if not np.isnan(c)]
+    out["compliance_in_use"] = float(np.mean(used)) if used else np.nan
     return out
+
+
+def in_use(model: EGovModel) -> np.ndarray:
+    """(M, B) adopted cells in working use, not only joined on paper.
+
+    Adopted, with take-up at least ``citizens.working_use_share`` of the citizens
+    with digital skills.
+    """
+    st = model.state
+    ceiling = np.minimum(np.maximum(st.skills, 1e-6), 1.0)[:, None]
+    return st.adopted & (st.takeup >= model.params.citizens.working_use_share * ceiling)

@@ -223,6 +223,16 @@ class CitizenParams(Validated):
     coproduction_threshold: float = param(
         0.4, unit="share", bounds=(0.0, 1.0), doc="mean take-up above which citizens demand more"
     )
+    working_use_share: float = param(
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: a connected service counts as in working use once half of the "
+        "citizens who could use it do; registers of 'joined' authorities can run years "
+        "ahead of use (NL MijnOverheid, docs/calibration-sources.md T2)",
+        doc="take-up, as a share of the citizens with digital skills, above which an "
+        "adopted block counts as in working use (outputs in_use, compliance_in_use)",
+    )
     coproduction_boost: float = param(
         0.01,
         unit="1/quarter",
