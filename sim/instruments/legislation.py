@@ -178,12 +178,7 @@ class Legislation(Instrument[LegislationParams]):
 
     def compliance(self, model: EGovModel) -> float:
         """Share of targeted municipal cells adopted (NaN before the deadline)."""
-        if model.quarter < self.deadline_at(model.quarter) or not self.targets_municipal:
-            return float("nan")
-        cells = self.target_cells
-        if not cells.any():
-            return float("nan")
-        return float(model.state.adopted[cells].mean())
+        return self._share(model, model.state.adopted)
 
     def compliance_in_use(self, model: EGovModel) -> float:
         """Share of targeted municipal cells adopted and in working use (NaN before the deadline).
@@ -191,9 +186,11 @@ class Legislation(Instrument[LegislationParams]):
         Joined on paper (``compliance``) and used by citizens are different states: a
         register of joined municipalities can run years ahead of real use.
         """
+        return self._share(model, in_use(model))
+
+    def _share(self, model: EGovModel, done: np.ndarray) -> float:
+        """Mean of ``done`` over the targeted municipal cells, once the deadline has come."""
         if model.quarter < self.deadline_at(model.quarter) or not self.targets_municipal:
             return float("nan")
         cells = self.target_cells
-        if not cells.any():
-            return float("nan")
-        return float(in_use(model)[cells].mean())
+        return float(done[cells].mean()) if cells.any() else float("nan")

@@ -208,23 +208,16 @@ def _money(model: EGovModel) -> dict[str, float]:
     mun_spend = led.spending["municipal"] / spend if spend > 0 else 0.0
     mun_ben = led.benefit["municipal"] / ben if ben > 0 else 0.0
     out["sow_harvest"] = mun_spend - mun_ben
-    comp = [
-        c
-        for inst in model.instruments
-        if hasattr(inst, "compliance")
-        for c in [inst.compliance(model)]
-    ]
-    comp = [c for c in comp if not np.isnan(c)]
-    out["compliance"] = float(np.mean(comp)) if comp else np.nan
-    used = [
-        c
-        for inst in model.instruments
-        if hasattr(inst, "compliance_in_use")
-        for c in [inst.compliance_in_use(model)]
-    ]
-    used = [c for c in used if not np.isnan(c)]
-    out["compliance_in_use"] = float(np.mean(used)) if used else np.nan
+    out["compliance"] = _instrument_mean(model, "compliance")
+    out["compliance_in_use"] = _instrument_mean(model, "compliance_in_use")
     return out
+
+
+def _instrument_mean(model: EGovModel, method: str) -> float:
+    """Mean over the instruments that report ``method`` (NaN values left out; NaN if none)."""
+    values = [getattr(inst, method)(model) for inst in model.instruments if hasattr(inst, method)]
+    values = [v for v in values if not np.isnan(v)]
+    return float(np.mean(values)) if values else np.nan
 
 
 def in_use(model: EGovModel) -> np.ndarray:
