@@ -18,7 +18,7 @@ from typing import Any
 
 from sim.model.params import PARAM_GROUPS
 
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")  # used with fullmatch: "$" also matches before "\n"
 ORDER = ("scenario", *PARAM_GROUPS, "blocks")
 
 
@@ -61,7 +61,7 @@ def _body(lines: list[str], path: list[str], table: Mapping[str, Any]) -> None:
 
 
 def _key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _string(key)
+    return key if _BARE_KEY.fullmatch(key) else _string(key)
 
 
 def _string(text: str) -> str:
