@@ -71,11 +71,13 @@ class LegislationParams(InstrumentParams):
         8, unit="quarters", bounds=(1, 400), doc="quarters each announced extension adds"
     )
     planning_margin: float = param(
-        1.25,
+        2.0,
         unit="-",
         bounds=(1.0, 5.0),
-        source="assumption: municipalities plan a quarter more than the nominal integration "
-        "time, since projects slip (docs/calibration-sources.md §5)",
+        source="derived: a municipality that must meet a deadline plans for the slow case, "
+        "the 90th percentile of an integration's duration at the model's slip probability "
+        "(0.35 a quarter with no spare capacity; negative binomial): 2.0-2.5 x the nominal "
+        "2-5 quarters; projects slip (docs/calibration-sources.md §5)",
         doc="factor on integration times when a municipality plans back from the deadline",
     )
     extension_credibility_loss: float = param(
