@@ -221,7 +221,13 @@ class CitizenParams(Validated):
         doc="Bass imitation coefficient",
     )
     coproduction_threshold: float = param(
-        0.4, unit="share", bounds=(0.0, 1.0), doc="mean take-up above which citizens demand more"
+        0.4,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: demand grows once a sizeable minority of those who can use the "
+        "online services do ([WeGov])",
+        doc="take-up of the services in operation, as a share of the citizens with digital "
+        "skills, above which citizens demand more (co-production)",
     )
     working_use_share: float = param(
         0.5,

@@ -2,8 +2,9 @@
 
 Citizens are aggregated per municipality. Take-up of a block in operation follows
 a Bass process (innovation ``p``, imitation ``q``, per year) towards the share with
-digital skills; a stopped service loses users. Skills grow slowly. Take-up above a
-threshold raises local e-government priority (co-production demand).
+digital skills; a stopped service loses users. Skills grow slowly. Where most of
+the skilled use the services in operation, citizens ask for more and local
+e-government priority rises (co-production demand).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class CitizenRule(NamedTuple):
     bass_q: float  # 1/year: imitation coefficient
     takeup_loss_on_stop: float  # share of users lost per quarter when a service stops
     skills_growth: float  # 1/year: growth of the share with digital skills
-    coproduction_threshold: float  # share: mean take-up that raises priority
+    coproduction_threshold: float  # share of the skilled using the services in operation
     coproduction_boost: float  # share of the gap to 1 closed per quarter above it
 
     @classmethod
@@ -57,9 +58,14 @@ def skills(rule: CitizenRule, share: float) -> float:
 
 
 @njit
-def priority(rule: CitizenRule, level: float, mean_takeup: float, push: float) -> float:
-    """Priority after co-production demand and instruments' pushes."""
-    if mean_takeup > rule.coproduction_threshold:
+def priority(rule: CitizenRule, level: float, use: float, push: float) -> float:
+    """Priority after co-production demand and instruments' pushes.
+
+    ``use`` is the share of the citizens with digital skills who use the
+    municipality's online services in operation: where most of those who can use
+    them do, they ask for more (co-production, [WeGov]; [BCS-NZ]).
+    """
+    if use > rule.coproduction_threshold:
         level += rule.coproduction_boost * (1.0 - level)
     return level + push * (1.0 - level)
 
