@@ -3,9 +3,10 @@
 For every row of ``sim/data/effects.toml`` (a mechanism's parameter moved between two
 documented values, or an instrument added to a base scenario) this runs both arms on
 Denmark and on a synthetic country with common random numbers, and writes the paired
-effect high − low on final municipal adoption, time to 50 % adoption, fragmentation
-and trust in central, each with a 95 % t confidence interval, plus whether the
-direction the sources expect is shown. The section sits between markers::
+effect high − low on final municipal adoption, time to 50 % adoption, fragmentation,
+trust in central and the share of cells in working use, each with a 95 % t
+confidence interval, plus whether the direction the sources expect is shown. The
+section sits between markers::
 
     <!-- BEGIN GENERATED: effects -->
     ...
@@ -167,14 +168,16 @@ def _t50_cell(stats: dict[str, float]) -> str:
 
 def country_table(rows: Sequence[EffectRow], effects: Effects, country: str) -> list[str]:
     """One country's effects, one line per row that applies to it."""
-    header = ("row", "adoption", "t50 (quarters)", "fragmentation", "trust in central", "shown")
+    header = ("row", "adoption", "t50 (quarters)", "fragmentation", "trust in central")
+    header += ("in use", "shown")
     lines = []
     for row in rows:
         if (row.id, country) not in effects:
             continue
         e = effects[(row.id, country)]
         cells = [_fmt(e["adoption"], 3), _t50_cell(e["t50"]), _fmt(e["fragmentation"], 3)]
-        lines.append([f"`{row.id}`", *cells, _fmt(e["trust"], 3), verdict(row, e)])
+        cells += [_fmt(e["trust"], 3), _fmt(e["in_use"], 3)]
+        lines.append([f"`{row.id}`", *cells, verdict(row, e)])
     return table(header, lines)
 
 

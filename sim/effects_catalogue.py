@@ -35,6 +35,7 @@ METRICS = {
     "t50": "t50_adoption_mun",
     "fragmentation": "fragmentation",
     "trust": "trust_mc",
+    "in_use": "in_use",
 }
 """Short metric names used in rows and tables -> columns of the finals table."""
 

@@ -162,9 +162,11 @@ def _arm(values: dict[str, list[float]]) -> pd.DataFrame:
 
 def test_paired_effect_is_the_paired_t_interval_with_censored_t50():
     low = _arm({"adoption": [0.5, 0.6, 0.7], "t50": [50, math.nan, 40],
-                "fragmentation": [0.1] * 3, "trust": [0.4, 0.5, 0.45]})  # fmt: skip
+                "fragmentation": [0.1] * 3, "trust": [0.4, 0.5, 0.45],
+                "in_use": [0.2, 0.3, 0.25]})  # fmt: skip
     high = _arm({"adoption": [0.6, 0.65, 0.9], "t50": [45, 55, math.nan],
-                 "fragmentation": [0.1] * 3, "trust": [0.3, 0.5, 0.4]})  # fmt: skip
+                 "fragmentation": [0.1] * 3, "trust": [0.3, 0.5, 0.4],
+                 "in_use": [0.2, 0.4, 0.25]})  # fmt: skip
     e = paired_effect(low, high)
     mean, _, lo, hi, _ = mean_ci(np.array([0.1, 0.05, 0.2]))
     assert (e["adoption"]["mean"], e["adoption"]["low"], e["adoption"]["high"]) == pytest.approx(
@@ -173,6 +175,7 @@ def test_paired_effect_is_the_paired_t_interval_with_censored_t50():
     assert e["t50"]["mean"] == pytest.approx(np.mean([-5, 55 - 60, 60 - 40]))
     assert (e["t50"]["censored_low"], e["t50"]["censored_high"]) == (1, 1)
     assert e["fragmentation"]["mean"] == 0 and e["adoption"]["n"] == 3
+    assert e["in_use"]["mean"] == pytest.approx(0.1 / 3)
 
 
 @pytest.mark.parametrize(
