@@ -60,14 +60,15 @@ def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:
     """Yearly envelope; competing-needs shocks cut priority unless funding is committed.
 
     Multi-annual commitments from higher levels (an implementation co-funded by a
-    grant is under way) protect a municipality's e-government priority against the shock. Unspent
+    grant is under way and part of the grant is still to be spent) protect a
+    municipality's e-government priority against the shock. Unspent
     project money carries over (capped at ``budget.carry_over_years`` envelopes), so
     a small municipality can save up for a block it cannot afford in one year.
     """
     st, bp = model.state, model.params.budget
     envelope = bp.innovation_share * st.ict_budget
     model.ledger.allocate("municipal", float(envelope.sum()))
-    committed_funding = ((st.status == IMPLEMENTING) & (st.granted > 0)).any(axis=1)
+    committed_funding = ((st.status == IMPLEMENTING) & (st.grant_unspent > 0)).any(axis=1)
     shock = (u_shock < bp.shock_probability) & ~committed_funding
     st.priority[shock] *= 1.0 - bp.shock_size
     busy = st.status == IMPLEMENTING
