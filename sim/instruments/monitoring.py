@@ -87,11 +87,11 @@ class MonitoringBenchmarkingParams(InstrumentParams):
         doc="enforcement credibility added to targeted cells (and prerequisites) while active",
     )
     peer_pressure: float = param(
-        1.0,
+        2.0,
         unit="index",
         bounds=(0.0, 20.0),
-        source="assumption: a club a full half ahead presses as much as being named a "
-        "laggard (shame_pressure 0.5); design outline's benchmark clubs",
+        source="assumption: a club a quarter of the score ahead presses as much as being "
+        "named a laggard (shame_pressure 0.5); the design outline's benchmark clubs",
         doc="pressure on open targeted cells per unit of the club's lead in the ranking "
         "score, until the next ranking (times intensity; 0 without clubs)",
     )

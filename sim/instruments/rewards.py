@@ -75,7 +75,7 @@ class RewardsPraiseParams(InstrumentParams):
         doc="positive experience with run_by per praised adoption (times intensity)",
     )
     peer_pressure: float = param(
-        0.5,
+        1.0,
         unit="index",
         bounds=(0.0, 20.0),
         source="assumption: half of monitoring_benchmarking.peer_pressure (praise is "
