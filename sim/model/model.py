@@ -207,7 +207,7 @@ class EGovModel(mesa.Model):
         return (self.central.platform == LIVE) | ~self.blocks.central_owned
 
     def standard_set(self) -> np.ndarray:
-        """(B,) bool: interoperability standard fixed (at start or by an instrument)."""
+        """(B,) bool: standard fixed (at start, by central's own rule or by an instrument)."""
         return self.central.standard_set | self.effects.standard_set
 
     def all_rows(self) -> np.ndarray:

@@ -25,7 +25,7 @@ class PeerParams(Validated):
     )
     club_weight: float = param(
         0.0,
-        unit="share",
+        unit="-",
         bounds=(0.0, 10.0),
         source="assumption: 0 keeps imitation to neighbours (the calibrated default); "
         "[OECD2009] §476 on benchmarking as a lever",
