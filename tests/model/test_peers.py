@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from sim.instruments.monitoring import MonitoringBenchmarking
+from sim.instruments.rewards import RewardsPraise
 from sim.model import peers
 from sim.model.fields import ParameterError
 from sim.model.model import EGovModel
@@ -81,3 +82,33 @@ def test_monitoring_presses_by_the_club_lead_only_with_clubs():
 def test_bad_club_settings_name_key_and_value(key, value):
     with pytest.raises(ParameterError, match=key):
         PeerParams(**{key: value})
+
+
+def test_ranked_municipalities_behind_their_club_feel_its_lead():
+    tool = MonitoringBenchmarking(start=20, shame_pressure=0.0)
+    model = EGovModel(instruments=[tool], rng=7)
+    model.run(20)
+    eff = model._fresh_effects()
+    tool.apply(model, eff)
+    assert tool.lead.max() > 0
+    st = model.state
+    live = model.platform_live()[None, :]
+    open_cells = tool.target_cells & live & ~st.adopted & (st.status != 1)
+    expected = np.where(open_cells, tool.p.peer_pressure * tool.lead[:, None], 0.0)
+    np.testing.assert_allclose(eff.pressure, expected)
+
+
+def test_praise_in_the_club_presses_the_unpraised():
+    tool = RewardsPraise(start=0, bonus=0.0)  # no bonus: only the club's pull is pressure
+    model = EGovModel(instruments=[tool], rng=7)
+    model.run(30)
+    assert tool.praised.any()
+    eff = model._fresh_effects()
+    tool.apply(model, eff)
+    lead = peers.club_lead(model, (tool.praised > 0).astype(float))
+    st = model.state
+    live = model.platform_live()[None, :]
+    open_cells = tool.target_cells & live & ~st.adopted & (st.status != 1)
+    expected = np.where(open_cells, tool.p.peer_pressure * lead[:, None], 0.0)
+    assert expected.max() > 0
+    np.testing.assert_allclose(eff.pressure, expected)
