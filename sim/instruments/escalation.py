@@ -9,7 +9,9 @@ target, adds the next more formal rung when the target is missed and removes the
 top rung when the target is met. Rungs are ordinary registered instruments, built
 with their default settings, the ladder's target and window; any rung with a
 ``deadline`` gets one ``deadline_lead`` quarters after it is switched on. The ladder
-adds no mechanism of its own: everything it does, its rungs do.
+adds no mechanism of its own: everything it does, its rungs do. The review rule
+(target path, climb or descend) is ``sim.model.adaptive``, shared with central's own
+adaptive policy.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, instrument_class, register
+from sim.model.adaptive import Ladder, next_level
 from sim.model.fields import ParameterError, param
 
 if TYPE_CHECKING:
@@ -91,9 +94,13 @@ class EscalationLadder(Instrument[EscalationLadderParams]):
 
     def expected(self, quarter: int) -> float:
         """Adoption share the policy expects of targeted cells at a review."""
+        return self.ladder.expected(quarter)
+
+    @property
+    def ladder(self) -> Ladder:
+        """The review schedule and target path of these settings."""
         p = self.p
-        reviews = (quarter - p.start) // p.review_every
-        return min(1.0, p.first_target + (reviews - 1) * p.target_step)
+        return Ladder(p.start, p.review_every, p.first_target, p.target_step)
 
     def achieved(self, model: EGovModel) -> float:
         """Adoption share of the targeted municipal cells now."""
@@ -106,11 +113,12 @@ class EscalationLadder(Instrument[EscalationLadderParams]):
         q = model.quarter
         if not self.rungs:
             self._switch_on(model, 0)
-        elif (q - p.start) % p.review_every == 0:
-            if self.achieved(model) < self.expected(q):
-                if len(self.rungs) < len(p.rungs):
-                    self._switch_on(model, len(self.rungs))
-            elif len(self.rungs) > 1:
+        elif self.ladder.is_review(q):
+            level = len(self.rungs)
+            new = next_level(level, self.achieved(model), self.expected(q), 1, len(p.rungs))
+            if new > level:
+                self._switch_on(model, level)
+            elif new < level:
                 self.rungs.pop()
         self.history.append(len(self.rungs))
         for rung in self.rungs:

@@ -7,6 +7,9 @@ and shaming/praising'". In the model the running level publishes, every ``period
 quarters, a ranking of targeted municipalities by their adoption share of the
 targeted blocks. The bottom of the table is named and shamed, the top praised, and
 the published evaluation tells everybody how often the blocks actually delivered.
+The table is also read against each municipality's benchmarking club of similar-size
+municipalities (``sim.model.peers``): one ranked below its club feels pressure in
+proportion to the club's lead.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import numpy as np
 from sim.instruments.base import Instrument, InstrumentParams, register
 from sim.model.block_arrays import with_prerequisites
 from sim.model.fields import param
+from sim.model.peers import club_lead
 from sim.model.state import FAILED, IMPLEMENTING
 
 if TYPE_CHECKING:
@@ -82,6 +86,15 @@ class MonitoringBenchmarkingParams(InstrumentParams):
         "expected, half as much as an announced sanction",
         doc="enforcement credibility added to targeted cells (and prerequisites) while active",
     )
+    peer_pressure: float = param(
+        2.0,
+        unit="index",
+        bounds=(0.0, 20.0),
+        source="assumption: a club a quarter of the score ahead presses as much as being "
+        "named a laggard (shame_pressure 0.5); the design outline's benchmark clubs",
+        doc="pressure on open targeted cells per unit of the club's lead in the ranking "
+        "score, until the next ranking (times intensity; 0 without clubs)",
+    )
 
 
 @dataclass
@@ -110,7 +123,11 @@ class MonitoringBenchmarking(Instrument[MonitoringBenchmarkingParams]):
     the realised success share of each targeted block (adopted / (adopted + failed)
     nationwide); every targeted municipality's belief moves ``evaluation_weight`` ×
     intensity of the way towards it (beliefs can only be pushed up through Effects,
-    so beliefs above the evidence are left alone). Source: OECD 2009
+    so beliefs above the evidence are left alone). Each ranked municipality is also
+    compared with its benchmarking club (``peers.club_size`` nearest in population,
+    docs/ODD.md §7.5 "Peers"): until the next ranking its open targeted cells with a
+    live standard feel ``peer_pressure`` × intensity × the club's lead (the club's
+    mean score minus its own, 0 when not behind). Source: OECD 2009
     ([OECD2009]) para. 476; all numbers are assumptions.
     """
 
@@ -124,6 +141,7 @@ class MonitoringBenchmarking(Instrument[MonitoringBenchmarkingParams]):
         super().initialize(model)
         self.rankings: list[Ranking] = []
         self.shamed = np.zeros(model.state.n, dtype=bool)
+        self.lead = np.zeros(model.state.n)  # club's lead at the last ranking
 
     def publishes(self, quarter: int) -> bool:
         """Whether a ranking is published this quarter."""
@@ -141,10 +159,14 @@ class MonitoringBenchmarking(Instrument[MonitoringBenchmarkingParams]):
             self.rankings.append(ranking)
             self.shamed = ranking.laggards
             self.publish(model, effects, ranking)
+            self.lead = self.club_lead(model, ranking)
         st = model.state
         live = model.platform_live()[None, :]
         open_cells = self.target_cells & live & ~st.adopted & (st.status != IMPLEMENTING)
         effects.pressure[self.shamed[:, None] & open_cells] += p.shame_pressure * p.intensity
+        if p.peer_pressure > 0 and self.lead.any():
+            push = p.peer_pressure * p.intensity * self.lead[:, None]
+            effects.pressure += np.where(open_cells, push, 0.0)
         cells = self.target_cells
         needed = with_prerequisites(cells, model.blocks.prereq)
         effects.enforcement_signal[needed] += p.credibility_signal * p.intensity
@@ -169,6 +191,21 @@ class MonitoringBenchmarking(Instrument[MonitoringBenchmarkingParams]):
         laggards &= score < share.max()  # no shame when everybody is level
         leaders &= score > 0.0  # no praise for nothing
         return Ranking(model.quarter, score, laggards, leaders)
+
+    def club_lead(self, model: EGovModel, ranking: Ranking) -> np.ndarray:
+        """(M,) lead of each ranked municipality's benchmarking club on the ranking score.
+
+        Club members are scored like the ranked (adoption share of the targeted
+        blocks) whether or not they are targeted: the comparison table is national.
+        """
+        assert self.block_mask is not None
+        lead = np.zeros(model.state.n)
+        if not self.block_mask.any():
+            return lead
+        share = model.state.adopted[:, self.block_mask].mean(axis=1)
+        ranked = ~np.isnan(ranking.score)
+        lead[ranked] = club_lead(model, share)[ranked]
+        return lead
 
     def publish(self, model: EGovModel, effects: Effects, ranking: Ranking) -> None:
         """Name and shame, praise, and publish the evaluation of realised benefits."""

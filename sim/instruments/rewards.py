@@ -5,7 +5,9 @@ when followed up by mechanisms acting on its results, from judicial sanctions to
 "naming and shaming/praising"; "most OECD countries have a 'reward' structure". In
 the model a reward is paid after the fact: a bonus transfer when a targeted block is
 adopted, with public praise that raises the adopter's e-government priority and is a
-positive experience with the level that praises. Municipalities that have not yet
+positive experience with the level that praises. Praise is read in each municipality's
+benchmarking club (``sim.model.peers``): one whose club-mates were praised and which
+was not feels pressure in proportion to that lead. Municipalities that have not yet
 adopted see the bonus coming, relative to what the block costs them.
 """
 
@@ -18,6 +20,7 @@ import numpy as np
 
 from sim.instruments.base import Instrument, InstrumentParams, register
 from sim.model.fields import param
+from sim.model.peers import club_lead
 from sim.model.state import IMPLEMENTING
 
 if TYPE_CHECKING:
@@ -71,6 +74,15 @@ class RewardsPraiseParams(InstrumentParams):
         source="assumption: under half a joint success (trust.joint_success_weight 0.5)",
         doc="positive experience with run_by per praised adoption (times intensity)",
     )
+    peer_pressure: float = param(
+        1.0,
+        unit="index",
+        bounds=(0.0, 20.0),
+        source="assumption: half of monitoring_benchmarking.peer_pressure (praise is "
+        "less visible than a ranking, as praise_priority)",
+        doc="pressure on open targeted cells per unit of the club's lead in praised "
+        "municipalities (times intensity; 0 without clubs)",
+    )
 
 
 @register
@@ -89,7 +101,10 @@ class RewardsPraise(Instrument[RewardsPraiseParams]):
     are on offer, open targeted cells whose standard is live feel an expected-bonus
     pressure equal to the bonus divided by the cell's gross integration cost (the
     bonus counts like a grant, but only on completion): flat bonuses weigh most for
-    small municipalities.
+    small municipalities. Praise is public within each municipality's benchmarking
+    club (docs/ODD.md §7.5 "Peers"): those open cells also feel ``peer_pressure`` ×
+    intensity × the club's lead in praised members (the share of the club praised so
+    far minus 1 if the municipality itself was praised, floored at 0).
     Source: OECD 2009 ([OECD2009]) para. 476; docs/calibration-sources.md §2 (FranceConnect).
     """
 
@@ -135,6 +150,17 @@ class RewardsPraise(Instrument[RewardsPraiseParams]):
             open_cells = self.target_cells & live & ~st.adopted & (st.status != IMPLEMENTING)
             index = self.bonus_per_cell(model)[:, None] / np.maximum(st.gross_cost, 1.0)
             effects.pressure += np.where(open_cells, index, 0.0)
+            self.shame(model, effects, open_cells)
+
+    def shame(self, model: EGovModel, effects: Effects, open_cells: np.ndarray) -> None:
+        """Praise seen in the benchmarking club: the unpraised feel their club's lead."""
+        p = self.p
+        if p.peer_pressure <= 0 or not self.praised.any():
+            return
+        lead = club_lead(model, (self.praised > 0).astype(float))
+        if lead.any():
+            push = p.peer_pressure * p.intensity * lead[:, None]
+            effects.pressure += np.where(open_cells, push, 0.0)
 
     def reward(self, model: EGovModel, count: np.ndarray, order: np.ndarray) -> None:
         """Pay the bonuses due, in random order while the pool lasts."""

@@ -38,6 +38,9 @@ class CentralGovernment(mesa.Agent):
         live = np.array([b.platform_live_at_start for b in model.catalogue], dtype=bool)
         self.platform = np.where(live, central.LIVE, central.NONE).astype(np.int8)
         self.standard_set = np.array([b.standard_set_at_start for b in model.catalogue], dtype=bool)
+        self.standard_since = np.where(self.standard_set, 0, -1).astype(np.int32)
+        self.policy_level = 0  # rung of central's own adaptive policy (central_policy.adapt)
+        self.policy_history: list[int] = []
         self.remaining = np.zeros(nb, dtype=np.int32)
         self.due = np.zeros(nb)
         self.instalment = np.zeros(nb)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import central_policy
 from sim.model.fastmath import clip
 from sim.model.rules.decision import annuity
 from sim.model.rules.implementation import overrun
@@ -65,6 +66,9 @@ def step(gov: CentralGovernment) -> None:
     _progress_builds(gov, u_prog, u_fail)
     _retry_failed(gov)
     _decide_builds(gov, u_dec, u_ovr)
+    live = gov.platform == LIVE
+    central_policy.set_standards(gov, live)  # its own rules (docs/ODD.md §7.3, steps 4-5)
+    central_policy.adapt(gov, live)
     if gov.running is None:  # population and catalogue are fixed: computed once
         gov.running = model.blocks.running_platform * model.state.population.sum() / 4.0
     cost = float(gov.running[gov.platform == LIVE].sum())

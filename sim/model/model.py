@@ -32,6 +32,7 @@ from sim.model.kernels import neighbours
 from sim.model.ledger import Ledger
 from sim.model.municipal import municipal_stage
 from sim.model.params import ModelParams
+from sim.model.peers import build_clubs
 from sim.model.records import Records, Views
 from sim.model.rules.decision import choose, network_factor
 from sim.model.stages import benefit_stage, calendar_stage, citizens_stage, trust_stage
@@ -99,6 +100,7 @@ class EGovModel(mesa.Model):
         self.blocks = block_arrays(self.catalogue, self.params.leadership.central_branding)
         self.choice_rule = choice_rule
         self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()
+        self.clubs = build_clubs(self.state.population, self.params.peers.club_size)
         self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
         self.region_gross = regional.region_gross_cost(self)
         self.ledger = Ledger()
@@ -205,7 +207,7 @@ class EGovModel(mesa.Model):
         return (self.central.platform == LIVE) | ~self.blocks.central_owned
 
     def standard_set(self) -> np.ndarray:
-        """(B,) bool: interoperability standard fixed (at start or by an instrument)."""
+        """(B,) bool: standard fixed (at start, by central's own rule or by an instrument)."""
         return self.central.standard_set | self.effects.standard_set
 
     def all_rows(self) -> np.ndarray:

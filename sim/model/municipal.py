@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import peers
 from sim.model.kernels import decide as dk
 from sim.model.kernels import grants as gk
 from sim.model.kernels import implement as ik
@@ -142,7 +143,7 @@ def decision_records(
         st.failed_at,
         st.migrating,
         st.belief,
-        model.peer_adoption(),
+        peers.exposure(model),  # neighbours, plus the benchmarking club when weighted
         eff.pressure,
         eff.offered_grant_share(),
         eff.cost_cut,

@@ -71,7 +71,7 @@ def test_published_evaluation_raises_beliefs() -> None:
 
 
 def test_ranking_names_bottom_and_praises_top() -> None:
-    tool = MonitoringBenchmarking(start=20)
+    tool = MonitoringBenchmarking(start=20, peer_pressure=0.0)  # the club's pull: test_peers.py
     model = EGovModel(instruments=[tool], rng=SEEDS[0])
     model.run(20)
     st = model.state

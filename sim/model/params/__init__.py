@@ -16,6 +16,7 @@ from sim.model.params.behaviour import CitizenParams, DecisionParams, Leadership
 from sim.model.params.geography import CountryParams, TimeParams
 from sim.model.params.governments import CentralParams, RegionalParams
 from sim.model.params.money import BudgetParams, ImplementationParams
+from sim.model.params.peers import PeerParams
 
 __all__ = [
     "PARAM_GROUPS",
@@ -27,6 +28,7 @@ __all__ = [
     "ImplementationParams",
     "LeadershipParams",
     "ModelParams",
+    "PeerParams",
     "RegionalParams",
     "TimeParams",
     "TrustParams",
@@ -47,6 +49,7 @@ class ModelParams(Validated):
     leadership: LeadershipParams = field(default_factory=LeadershipParams)
     central: CentralParams = field(default_factory=CentralParams)
     regional: RegionalParams = field(default_factory=RegionalParams)
+    peers: PeerParams = field(default_factory=PeerParams)
 
 
 PARAM_GROUPS: dict[str, type] = {
@@ -60,4 +63,5 @@ PARAM_GROUPS: dict[str, type] = {
     "leadership": LeadershipParams,
     "central": CentralParams,
     "regional": RegionalParams,
+    "peers": PeerParams,
 }

@@ -61,6 +61,75 @@ class CentralParams(Validated):
     expected_coverage: float = param(
         0.5, unit="share", bounds=(0.0, 1.0), doc="coverage central expects when valuing a platform"
     )
+    standard_rule: bool = param(
+        False,
+        unit="-",
+        source="[OECD2009] §473 'Standards' (a national competence); pattern P5 (Germany's "
+        "OZG: a mandate without standards fragments)",
+        doc="central fixes a live platform's interoperability standard by its own rule "
+        "(false: only at start or by the standards instrument)",
+    )
+    standard_fragmentation: float = param(
+        0.25,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: a quarter of the municipalities that have the service run "
+        "local non-standard solutions",
+        doc="share of local solutions among a block's adopters that makes central fix its standard",
+    )
+    standard_coverage: float = param(
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: once half the population is connected the platform's interface "
+        "is the de facto standard and central makes it formal",
+        doc="population share connected to a live platform that makes central fix its standard",
+    )
+    standard_min_adopters: float = param(
+        0.05,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: fragmentation is judged once a twentieth of municipalities "
+        "have the service",
+        doc="share of municipalities with the service before the fragmentation trigger counts",
+    )
+    adaptive_levels: int = param(
+        0,
+        unit="levels",
+        bounds=(0, 10),
+        source="[OECD2009] Figure 1 (start soft, harden when progress stalls); 4 = the "
+        "escalation ladder's default rungs",
+        doc="rungs of central's own adaptive policy (0: no adaptive policy)",
+    )
+    adaptive_pressure: float = param(
+        0.5,
+        unit="index",
+        bounds=(0.0, 20.0),
+        source="assumption: a rung weighs as much as being named a laggard "
+        "(monitoring_benchmarking.shame_pressure)",
+        doc="pressure per rung on open cells of live central platforms",
+    )
+    adaptive_review_every: int = param(
+        8,
+        unit="quarters",
+        bounds=(1, 100),
+        source="assumption: as escalation_ladder.review_every",
+        doc="quarters between central's reviews of adoption against its target",
+    )
+    adaptive_first_target: float = param(
+        0.3,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: as escalation_ladder.first_target",
+        doc="adoption of live central platforms central expects at its first review",
+    )
+    adaptive_target_step: float = param(
+        0.15,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: as escalation_ladder.target_step",
+        doc="rise of central's expected adoption at each review",
+    )
 
 
 @dataclass(frozen=True)
