@@ -205,9 +205,10 @@ def _value_cell(r, t, blk, inputs, at, can, out):
         grant=cells.grant[i, b],
         migrating=cells.status[i, b] == LOCAL,
         autonomy=rows.autonomy[i],
-        common=peer_w * cells.peer[i, b] + lead,
+        common=peer_w * cells.peer[i, b],
         pressure=cells.pressure[i, b],
         standard_set=ctx.standard[b],
+        leadership=lead,
     )
     v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
     if can[0]:
