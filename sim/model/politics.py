@@ -4,8 +4,9 @@ An election is a change of direction, not a fresh draw. At each level a council
 (or government) stays with probability ``1 - leadership.turnover`` and then renews
 its programme: priority returns to the programme level it was elected on (a budget
 shock is forgotten, the stance stays). Otherwise a new majority comes in with a
-stance, pro or contra digital government (even odds: no prior direction), and a
-new programme: priority ~ Beta(mean ± ``leadership.stance_swing``).
+stance, pro or contra digital government (even odds on average: no prior
+direction, but the councils of one election day share a national tide,
+``leadership.national_tide``), and a new programme: priority ~ Beta(mean ± ``leadership.stance_swing``).
 
 A new contra majority stops projects under way: each own-funded, unmandated
 implementation is stopped with probability ``leadership.stop_probability`` (money
@@ -113,9 +114,15 @@ def new_programme(rng: np.random.Generator, mean: float, conc: float, stance: np
     return beta_draw(rng, mean + swing * stance, conc, stance.size)
 
 
-def stances(rng: np.random.Generator, n: int) -> np.ndarray:
-    """(n,) stances of new majorities, pro or contra with even odds."""
-    return np.where(rng.random(n) < 0.5, PRO, CONTRA)
+def stances(rng: np.random.Generator, n: int, tide: float) -> np.ndarray:
+    """(n,) stances of new majorities elected on one day, pro or contra.
+
+    Even odds on average (no prior direction), but an election day has a national
+    tide: the chance of pro is 0.5 + ``tide`` * (u - 0.5) for one national draw u,
+    so the councils of one election lean the same way (0: independent councils).
+    """
+    p_pro = 0.5 + tide * (rng.random() - 0.5)
+    return np.where(rng.random(n) < p_pro, PRO, CONTRA)
 
 
 def elections(model: EGovModel) -> None:
@@ -143,7 +150,7 @@ def municipal_election(model: EGovModel) -> None:
     st, bp, lp = model.state, model.params.budget, model.params.leadership
     pol, rng = model.politics, model.streams.elections
     m = st.n
-    u_change, stance = rng.random(m), stances(rng, m)
+    u_change, stance = rng.random(m), stances(rng, m, lp.national_tide)
     fresh = new_programme(rng, bp.priority_mean, bp.priority_concentration, stance, lp.stance_swing)
     new_roles = draw_roles(model.params, st.rurality, rng)
     u_stop = rng.random((m, st.n_blocks))
@@ -188,7 +195,7 @@ def central_election(model: EGovModel) -> None:
     """
     gov, cp, lp = model.central, model.params.central, model.params.leadership
     pol, rng = model.politics, model.streams.elections
-    u_change, stance = rng.random(), float(stances(rng, 1)[0])
+    u_change, stance = rng.random(), float(stances(rng, 1, 0.0)[0])
     mean, conc = cp.priority_mean, cp.priority_concentration
     fresh = float(new_programme(rng, mean, conc, np.array([stance]), lp.stance_swing)[0])
     sponsor = float(np.clip(cp.leadership + rng.normal(0.0, cp.sponsor_noise), 0.0, 1.0))
@@ -211,7 +218,7 @@ def regional_election(model: EGovModel) -> None:
     """Regional councils, as municipal ones; a new majority redraws the champion."""
     rs, bp, lp = model.rstate, model.params.budget, model.params.leadership
     pol, rng = model.politics, model.streams.elections
-    u_change, stance = rng.random(rs.n), stances(rng, rs.n)
+    u_change, stance = rng.random(rs.n), stances(rng, rs.n, lp.national_tide)
     fresh = new_programme(rng, bp.priority_mean, bp.priority_concentration, stance, lp.stance_swing)
     champion = rng.random(rs.n) < lp.champion_share
     change = u_change < lp.turnover

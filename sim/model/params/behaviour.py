@@ -311,6 +311,13 @@ class LeadershipParams(Validated):
         source="assumption ([OECD2009] §466: priorities follow the political situation)",
         doc="shift of a new majority's mean priority: + pro, - contra digital",
     )
+    national_tide: float = param(
+        0.8,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption (local elections held on one day follow a national swing)",
+        doc="how far one election day's new majorities lean the same way (0: independent)",
+    )
     stop_probability: float = param(
         0.5,
         unit="share",
