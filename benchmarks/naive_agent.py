@@ -179,7 +179,7 @@ class NaiveMunicipality(mesa.Agent):
         member_cut = self.centre_member * self.model.params.regional.centre_cost_cut
         cap = self.model.params.implementation.cost_cut_cap
         self.cut, self.grant, self.common = [0.0] * nb, [0.0] * nb, [0.0] * nb
-        self.lead = lead
+        self.lead = lead + (self.model.params.leadership.sponsor_bonus if self.guardian else 0.0)
         for b in range(nb):
             can_std, can_loc = self.options(b)
             if not (can_std or can_loc):

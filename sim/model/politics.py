@@ -6,7 +6,8 @@ its programme: priority returns to the programme level it was elected on (a budg
 shock is forgotten, the stance stays). Otherwise a new majority comes in with a
 stance, pro or contra digital government (even odds on average: no prior
 direction, but the councils of one election day share a national tide,
-``leadership.national_tide``), and a new programme: priority ~ Beta(mean ± ``leadership.stance_swing``).
+``leadership.national_tide``), and a new programme: priority ~ Beta(mean ±
+``leadership.stance_swing``).
 
 A new contra majority stops projects under way: each own-funded, unmandated
 implementation is stopped with probability ``leadership.stop_probability`` (money
@@ -21,8 +22,11 @@ per quarter are the output ``stopped_projects``: stop-and-go made visible.
 Champions: central and each region have an e-government champion with
 probability ``leadership.champion_share``, redrawn when the majority changes. A
 champion sponsors ``leadership.guardian_share`` of the municipalities in its
-domain (its guardian angels); sponsorship is redrawn when a covering champion
-changes. Sources: [OECD2009] §466 (different priorities between levels and
+domain (its guardian angels): their leadership term gains
+``leadership.sponsor_bonus`` and their perceived risk falls (§7.5). Sponsorship
+is redrawn when a central or regional majority changes.
+
+Sources: [OECD2009] §466 (different priorities between levels and
 between politicians and administrations, conflicts of leadership), [UNeGov]
 ("sustained leadership is essential"; political leadership sets the vision and
 priorities), [BCS-NZ] (entrepreneur, guardian angel, fellow travellers). The
@@ -152,7 +156,7 @@ def municipal_election(model: EGovModel) -> None:
     m = st.n
     u_change, stance = rng.random(m), stances(rng, m, lp.national_tide)
     fresh = new_programme(rng, bp.priority_mean, bp.priority_concentration, stance, lp.stance_swing)
-    new_roles = draw_roles(model.params, st.rurality, rng)
+    new_roles = draw_roles(model.params, st.rurality, rng, lp.stance_leadership * stance)
     u_stop = rng.random((m, st.n_blocks))
     change = u_change < lp.turnover
     pol.programme[change] = fresh[change]
@@ -210,7 +214,9 @@ def central_election(model: EGovModel) -> None:
             gov.platform[stop] = NONE
             gov.due[stop], gov.instalment[stop], gov.remaining[stop] = 0.0, 0.0, 0
             gov.since[stop] = model.quarter
-            pol.stopped += int(stop.sum())
+            n_stop = int(stop.sum())
+            pol.stopped += n_stop
+            gov.credibility *= (1.0 - model.params.central.credibility_loss) ** n_stop
     gov.priority = pol.central_programme
 
 

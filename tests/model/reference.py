@@ -125,6 +125,8 @@ def agent_terms(model, mun: Municipality) -> tuple[float, float, float]:
         if role == ENTREPRENEUR
         else (-dp.laggard_penalty if role == LAGGARD else 0.0)
     )
+    if bool(model.state.guardian[mun.index]):  # sponsored by a champion
+        lead += model.params.leadership.sponsor_bonus
     peer_w = dp.peer_weight * (1.0 + dp.follower_peer_boost if role == FELLOW else 1.0)
     risk_cut = (
         model.params.leadership.guardian_risk_cut if bool(model.state.guardian[mun.index]) else 0.0

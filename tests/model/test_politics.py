@@ -21,6 +21,7 @@ from sim.model.rules import decision as dr
 from sim.model.state import ENTREPRENEUR, IMPLEMENTING, NONE
 
 SEEDS = np.random.SeedSequence(20261206).spawn(30)
+SPREAD_SEEDS = np.random.SeedSequence(20261206).spawn(150)
 
 
 def small(**leadership) -> ModelParams:
@@ -151,34 +152,38 @@ def runs(params: ModelParams, seeds) -> list[dict]:
 
 @pytest.mark.slow
 def test_elections_raise_the_spread_of_adoption_paths_and_stop_projects():
-    """Elections on (default period 16) vs off (0), 30 paired Denmark seeds.
+    """Elections on (default period 16) vs off (0), 150 paired Denmark seeds.
 
-    Expected: a change of majority is a common shock. New councils of one election
-    day lean the same way (national tide), a contra government stops platform
-    builds, and contra councils stop projects: paths differ more from run to run
-    (stop-and-go, [UNeGov]: leadership must be sustained). Size: the spread (mean
-    over quarters of the cross-run SD of adoption) rose from 0.029 to 0.039 in 12
-    trial seeds; we ask only for a rise with a bootstrap 95% lower bound above 1 of
-    the ratio. Stopped projects: none without elections; with them about 12 per run
-    (4 municipal elections x ~25% contra changes x 98 municipalities x projects
-    under way x stop probability 0.5), so at least 3 per run on average.
+    Expected: an election is a common shock. New councils of one election day lean
+    the same way (national tide), their stance moves priority and leaders, a contra
+    central government stops platform builds (and loses credibility), and contra
+    councils stop projects: adoption paths differ more from run to run
+    (stop-and-go; [UNeGov]: leadership must be sustained). Elections also undo part
+    of the initial draw (a new majority redraws priority and leader), which narrows
+    the spread, so the net effect is moderate: in trial runs the spread (mean over
+    quarters of the cross-run SD of adoption) was 1.15-1.26 times that without
+    elections (60 seeds, two roots) and 1.20 [1.10, ...] with 150. Asserted: the
+    bootstrap 95% lower bound of the ratio (seed pairs resampled) above 1.
+    Stopped projects: none without elections; about 12 per run with them (four
+    municipal elections, half the councils change, a contra stance in half of those
+    on average, own-funded projects under way stopped with probability 0.5, plus
+    central builds), so at least 3 per run on average and a CI above 0.
     """
-    seeds = SEEDS
+    seeds = SPREAD_SEEDS
     on = runs(denmark(), seeds)
     off = runs(with_period(denmark(), 0), seeds)
     path_on = np.array([mv["adoption_mun"] for mv in on])
     path_off = np.array([mv["adoption_mun"] for mv in off])
     rng = np.random.default_rng(0)
     ratios = []
-    for _ in range(400):
+    for _ in range(1000):
         k = rng.integers(0, len(seeds), len(seeds))  # resample seed pairs
         ratios.append(path_on[k].std(axis=0).mean() / path_off[k].std(axis=0).mean())
     assert np.quantile(ratios, 0.025) > 1.0, np.quantile(ratios, [0.025, 0.5])
-    stopped = np.array([sum(a["stopped_projects"]) - sum(b["stopped_projects"])
-                        for a, b in zip(on, off, strict=True)])  # fmt: skip
     assert all(sum(b["stopped_projects"]) == 0 for b in off)
-    mean, _, low, _, _ = mean_ci(stopped.astype(float))
-    assert low > 0 and mean >= 3
+    stopped = np.array([sum(a["stopped_projects"]) for a in on], dtype=float)
+    mean, _, low, _, _ = mean_ci(stopped)
+    assert low > 0 and mean >= 3, (mean, low)
 
 
 @pytest.mark.slow
