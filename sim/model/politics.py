@@ -138,13 +138,18 @@ def elections(model: EGovModel) -> None:
     q, tp = model.quarter, model.params.time
     pol = model.politics
     pol.stopped = 0
+    due = [
+        is_election(q, tp.election_offset_central, tp.election_period),
+        is_election(q, tp.election_offset_municipal, tp.election_period),
+        is_election(q, tp.election_offset_regional, tp.election_period) and model.rstate.n > 0,
+    ]
+    if not any(due):
+        return
     pol.reassign[:] = False
-    if is_election(q, tp.election_offset_central, tp.election_period):
-        central_election(model)
-    if is_election(q, tp.election_offset_municipal, tp.election_period):
-        municipal_election(model)
-    if is_election(q, tp.election_offset_regional, tp.election_period) and model.rstate.n:
-        regional_election(model)
+    levels = (central_election, municipal_election, regional_election)
+    for held, election in zip(due, levels, strict=True):
+        if held:
+            election(model)
     responsor(model)
     pol.stopped_total += pol.stopped
 
