@@ -218,7 +218,7 @@ def test_an_entrepreneur_takes_off_one_to_two_years_earlier():
     guardian angels and fellow travellers) makes it start. The model's stated
     assumption (docs/ODD.md §7.2) is that an entrepreneur's municipality adopts its
     first standard block one to two years (4-8 quarters) earlier than it would as a
-    fellow traveller; 10 trial seeds gave 6.4 +/- 2.4 quarters. Asserted: the
+    fellow traveller; 16 trial seeds gave 5.4 +/- 1.5 quarters. Asserted: the
     paired mean within [3, 10] quarters and its CI above 0 (roles are the same in
     both arms: they come from the initialisation and election streams).
     """
