@@ -113,7 +113,9 @@ def is_election(quarter: int, offset: int, period: int) -> bool:
     return period > 0 and quarter >= offset and (quarter - offset) % period == 0
 
 
-def new_programme(rng: np.random.Generator, mean: float, conc: float, stance: np.ndarray, swing):
+def new_programme(
+    rng: np.random.Generator, mean: float, conc: float, stance: np.ndarray, swing: float
+) -> np.ndarray:
     """Priorities of new majorities: Beta around the mean shifted by their stance."""
     return beta_draw(rng, mean + swing * stance, conc, stance.size)
 
@@ -130,7 +132,7 @@ def stances(rng: np.random.Generator, n: int, tide: float) -> np.ndarray:
 
 
 def elections(model: EGovModel) -> None:
-    """Q1 of the calendar: the elections due this quarter, at every level.
+    """Calendar step: the elections due this quarter, at every level, then sponsorship.
 
     The draws of each level are made whether or not a majority changes, so that
     paired runs keep their random numbers aligned.
