@@ -2,7 +2,7 @@
 
 The benchmark reference of issue 6: every municipality is a ``mesa.Agent``
 (``naive_agent.NaiveMunicipality``) holding its own Python scalars and per-block
-lists, and the per-municipality work of a quarter (budget year and elections, the
+lists, and the per-municipality work of a quarter (the budget year, the
 adoption decision, implementation progress, grants and payments, citizens' take-up,
 trust and belief updates) runs as Python methods called on each agent through
 ``AgentSet.do``/``shuffle_do``, block by block in Python loops, with the scalar
@@ -12,7 +12,8 @@ What is borrowed from production (not the per-municipality hot path): a producti
 ``EGovModel`` built with the same parameters and seed (``self.shell``) supplies the
 country, the catalogue, the initial municipal attributes (so a naive and a
 production run with the same seed start from the same country), the central
-government and the regions, whose stages run on the shell. After each quarter the
+government and the regions, whose stages run on the shell, and elections
+(``politics.py``, run on the shell with the agents' columns). After each quarter the
 naive agents publish the few columns those stages read (status, skills, centre
 membership) back into the shell's arrays.
 
@@ -37,15 +38,14 @@ import mesa
 import numpy as np
 
 from benchmarks import naive_rules as r
-from benchmarks.naive_agent import EFFECT_CELLS, EFFECT_ROWS, NaiveMunicipality
-from sim.model import regional
+from benchmarks.naive_agent import EFFECT_CELLS, EFFECT_ROWS, ELECTION_COLUMNS, NaiveMunicipality
+from sim.model import politics, regional
 from sim.model.blocks import Catalogue
 from sim.model.effects import Effects
 from sim.model.kernels.trust import trust as update_trust_values
 from sim.model.model import EGovModel
 from sim.model.params import ModelParams
-from sim.model.stages import is_election
-from sim.model.state import beta_draw
+from sim.model.politics import is_election
 
 
 def adoption_mun(model: NaiveModel) -> float:
@@ -185,20 +185,32 @@ class NaiveModel(mesa.Model):
         """Elections of each level when due; the budget year every fourth quarter."""
         sh, tp, q = self.shell, self.params.time, self.quarter
         muns = self.agents_by_type[NaiveMunicipality]
-        if is_election(q, tp.election_offset_central, tp.election_period):
-            sh.central.election()
-        if is_election(q, tp.election_offset_municipal, tp.election_period):
-            muns.do("election")
-        if is_election(q, tp.election_offset_regional, tp.election_period) and sh.rstate.n:
-            rs, bp = sh.rstate, self.params.budget
-            rs.priority[:] = beta_draw(
-                sh.streams.elections, bp.priority_mean, bp.priority_concentration, rs.n
-            )
+        offsets = (tp.election_offset_central, tp.election_offset_municipal)
+        if any(is_election(q, off, tp.election_period) for off in offsets) or (
+            sh.rstate.n and is_election(q, tp.election_offset_regional, tp.election_period)
+        ):
+            self.elections()
         if q % 4 == 0:
             muns.do("new_year")
             sh.central.new_year()
             for reg in sh.region_agents:
                 reg.new_year()
+
+    def elections(self) -> None:
+        """Elections are borrowed from production (``politics.py``) on the agents' columns.
+
+        The columns an election reads or changes are written into the shell, the
+        elections run there, and the agents read the results back.
+        """
+        st = self.shell.state
+        for name in ELECTION_COLUMNS:
+            getattr(st, name)[:] = [getattr(m, name) for m in self.municipalities]
+        politics.elections(self.shell)
+        guardian_cut = self.params.leadership.guardian_risk_cut
+        for m in self.municipalities:
+            for name in ELECTION_COLUMNS:
+                setattr(m, name, getattr(st, name)[m.index].tolist())
+            m.risk_cut = guardian_cut if m.guardian else 0.0
 
     def refresh_effects(self) -> None:
         """This quarter's effects from central and regions, as Python lists (None: zero)."""

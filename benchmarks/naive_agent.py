@@ -25,6 +25,10 @@ ROW_BLOCKS = (
     "belief", "takeup", "mandated", "granted", "grant_unspent", "adopted_at", "failed_at",
     "migrating",
 )  # fmt: skip
+ELECTION_COLUMNS = (
+    "priority", "role", "guardian", "status", "due", "instalment", "remaining",
+    "building_local", "migrating", "since", "granted", "grant_unspent", "mandated",
+)  # fmt: skip
 EFFECT_CELLS = ("pressure", "cost_cut", "support", "extra_failure", "mandator", "belief_push")
 EFFECT_ROWS = (
     "priority_push", "trust_central_pos", "trust_central_neg", "trust_region_pos",
@@ -59,18 +63,6 @@ class NaiveMunicipality(mesa.Agent):
         return rows[self.index] if b is None else rows[self.index][b]
 
     # -- calendar --------------------------------------------------------------------
-    def election(self) -> None:
-        """New council: priority redrawn; the leadership role changes with some chance."""
-        bp, rnd = self.model.params.budget, self.model.random
-        m = r.clip(bp.priority_mean, 1e-3, 1 - 1e-3)
-        self.priority = rnd.betavariate(m * bp.priority_concentration,
-                                        (1 - m) * bp.priority_concentration)  # fmt: skip
-        if rnd.random() < self.model.params.leadership.turnover:
-            u = rnd.random()
-            lag = self.p_entrepreneur + self.p_laggard
-            self.role = r.ENTREPRENEUR if u < self.p_entrepreneur else (
-                r.LAGGARD if u < lag else r.FELLOW)  # fmt: skip
-
     def new_year(self) -> None:
         """Yearly envelope; a competing-needs shock cuts priority unless funding is committed."""
         bp = self.model.params.budget
@@ -187,6 +179,7 @@ class NaiveMunicipality(mesa.Agent):
         member_cut = self.centre_member * self.model.params.regional.centre_cost_cut
         cap = self.model.params.implementation.cost_cut_cap
         self.cut, self.grant, self.common = [0.0] * nb, [0.0] * nb, [0.0] * nb
+        self.lead = lead + (self.model.params.leadership.sponsor_bonus if self.guardian else 0.0)
         for b in range(nb):
             can_std, can_loc = self.options(b)
             if not (can_std or can_loc):
@@ -196,7 +189,7 @@ class NaiveMunicipality(mesa.Agent):
                 continue
             self.cut[b] = r.clip(self.fx("cost_cut", b) + member_cut, 0.0, cap)
             self.grant[b] = min(sum(share[self.index][b] for share in c["offer_shares"]), 1.0)
-            self.common[b] = peer_w * self.peer_share(b) + lead
+            self.common[b] = peer_w * self.peer_share(b)  # leadership: standard only
             v_std, cost_std = r.standard_value(self, b, c)
             v_loc, cost_loc = r.local_value(self, b, c)
             choice[b] = r.logit_choice(v_std, v_loc, can_std, can_loc, u, dp)

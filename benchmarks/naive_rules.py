@@ -106,6 +106,7 @@ def standard_value(mun, b: int, c: dict) -> tuple[float, float]:
         (benefit - running - net_cost) / gross
         - dp.autonomy_weight * mun.autonomy * (1.0 - blk["visibility"])
         + mun.common[b]
+        + mun.lead
         + mun.fx("pressure", b)
     )
     return value, net_cost

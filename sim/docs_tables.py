@@ -206,6 +206,8 @@ def derived_section(params: ModelParams | None = None) -> str:
     mean, above = overrun_moments(ip)
 
     def elections(offset: int) -> str:
+        if tp.election_period == 0:
+            return "none (elections off)"
         return ", ".join(str(q) for q in range(offset, tp.n_quarters, tp.election_period))
 
     gain = 1 - math.exp(-p.trust.gain_rate)

@@ -47,6 +47,7 @@ MECHANISMS = (
     "failure_hazard", "local_overrun_scale", "innovation_share", "priority_mean",
     "budget_shocks", "carry_over", "trust_loss_ratio", "trust_gain_rate", "bass_p", "bass_q",
     "coproduction", "regional_tier", "regional_budget", "build_hazard", "central_leadership",
+    "elections", "champion_share",
 )  # fmt: skip
 
 

@@ -58,10 +58,6 @@ class CentralGovernment(mesa.Agent):
         """Yearly budget: allocate, then free what priority leaves for new builds."""
         central.new_year(self)
 
-    def election(self) -> None:
-        """Redraw priority; the sponsor may change."""
-        central.election(self)
-
     def step(self) -> None:
         """Progress platform builds, decide new ones, pay running costs."""
         central.step(self)

@@ -15,10 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import central_policy
-from sim.model.fastmath import clip
 from sim.model.rules.decision import annuity
 from sim.model.rules.implementation import overrun
-from sim.model.state import beta_draw
 
 if TYPE_CHECKING:
     from sim.model.agents import CentralGovernment
@@ -43,18 +41,6 @@ def new_year(gov: CentralGovernment) -> None:
     model.ledger.allocate("central", gov.budget_year)
     committed = float(np.minimum(gov.instalment * 4, gov.due).sum())
     gov.free_budget = max(gov.priority * gov.budget_year - committed, 0.0)
-
-
-def election(gov: CentralGovernment) -> None:
-    """A new government: priority redrawn; with some chance a new sponsor."""
-    model = gov.model
-    rng = model.streams.elections
-    cp = model.params.central
-    gov.priority = float(beta_draw(rng, cp.priority_mean, cp.priority_concentration, 1)[0])
-    new_sponsor = rng.random() < model.params.leadership.turnover
-    draw = float(clip(cp.leadership + rng.normal(0.0, cp.sponsor_noise), 0, 1))
-    if new_sponsor:
-        gov.leadership = draw
 
 
 def step(gov: CentralGovernment) -> None:

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import mesa
 import numpy as np
 
-from sim.model import metrics, regional
+from sim.model import metrics, politics, regional
 from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
 from sim.model.block_arrays import block_arrays
 from sim.model.blocks import Catalogue, load_catalogue
@@ -114,6 +114,7 @@ class EGovModel(mesa.Model):
         self.instruments = list(instruments)
         for inst in self.instruments:
             inst.initialize(self)
+        self.politics = politics.init(self)
         self.current: dict[str, float] = {}
         self.records = Records.build(self)
         self.views = Views.build(self)
@@ -168,10 +169,14 @@ class EGovModel(mesa.Model):
             self.running = False
 
     def instruments_stage(self) -> None:
-        """Instruments act first, so central's platform decisions see this quarter's mandates."""
+        """Instruments act first, so central's platform decisions see this quarter's mandates.
+
+        Their pressure is scaled by the central government's stance (``politics.py``).
+        """
         for inst in self.instruments:
             if inst.is_active(self.quarter):
                 inst.step(self, self.effects)
+        politics.scale_instruments(self)
 
     def central_stage(self) -> None:
         """Central reviews, builds and runs its national platforms."""

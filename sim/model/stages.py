@@ -11,49 +11,26 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import regional
+from sim.model import politics, regional
 from sim.model.kernels import benefits as bk
 from sim.model.kernels import citizens as ck
 from sim.model.kernels import trust as tk
-from sim.model.state import ENTREPRENEUR, IMPLEMENTING, beta_draw, draw_roles
+from sim.model.state import ENTREPRENEUR, IMPLEMENTING
 
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
 
 
-def is_election(quarter: int, offset: int, period: int) -> bool:
-    """Whether an election falls in this quarter (staggered per level by offsets)."""
-    return quarter >= offset and (quarter - offset) % period == 0
-
-
 def calendar_stage(model: EGovModel) -> None:
-    """Q1: budgets and priorities; due elections redraw priority and leadership."""
-    q, tp = model.quarter, model.params.time
+    """Q1: elections when due (``politics.py``), then budgets and priorities in Q1 of a year."""
     rng = model.streams.elections
-    m = model.state.n
-    u_shock, u_role = rng.random(m), rng.random(m)
-    if is_election(q, tp.election_offset_central, tp.election_period):
-        model.central.election()
-    if is_election(q, tp.election_offset_municipal, tp.election_period):
-        municipal_election(model, u_role)
-    if is_election(q, tp.election_offset_regional, tp.election_period) and model.rstate.n:
-        rs, bp = model.rstate, model.params.budget
-        rs.priority[:] = beta_draw(rng, bp.priority_mean, bp.priority_concentration, rs.n)
-    if q % 4 == 0:
+    u_shock = rng.random(model.state.n)
+    politics.elections(model)
+    if model.quarter % 4 == 0:
         municipal_new_year(model, u_shock)
         model.central.new_year()
         for reg in model.region_agents:
             reg.new_year()
-
-
-def municipal_election(model: EGovModel, u_role: np.ndarray) -> None:
-    """New councils: priority redrawn; the leadership role changes with some chance."""
-    st, bp = model.state, model.params.budget
-    rng = model.streams.elections
-    st.priority[:] = beta_draw(rng, bp.priority_mean, bp.priority_concentration, st.n)
-    new_roles = draw_roles(model.params, st.rurality, rng)
-    change = u_role < model.params.leadership.turnover
-    st.role[change] = new_roles[change]
 
 
 def municipal_new_year(model: EGovModel, u_shock: np.ndarray) -> None:

@@ -205,13 +205,19 @@ def init_municipal_state(
     )
 
 
-def draw_roles(params: ModelParams, rural: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Leadership roles; entrepreneurship tilts towards larger places (Homburg 2013)."""
+def draw_roles(
+    params: ModelParams, rural: np.ndarray, rng: np.random.Generator, lean: np.ndarray | float = 0.0
+) -> np.ndarray:
+    """Leadership roles; entrepreneurship tilts towards larger places (Homburg 2013).
+
+    ``lean`` in [-1, 1] (a new majority's stance, docs/ODD.md §7.2) scales the odds
+    of an entrepreneur by (1 + lean) and of a laggard by (1 - lean).
+    """
     lp = params.leadership
     m = rural.size
     tilt = np.exp(lp.size_leadership * (0.5 - rural) * 2)
-    p_ent = clip(lp.entrepreneur_share * tilt / tilt.mean(), 0, 1)
-    p_lag = clip(lp.laggard_share / tilt * (1 / (1 / tilt).mean()), 0, 1)
+    p_ent = clip(lp.entrepreneur_share * tilt / tilt.mean() * (1.0 + lean), 0, 1)
+    p_lag = clip(lp.laggard_share / tilt * (1 / (1 / tilt).mean()) * (1.0 - lean), 0, 1)
     u = rng.random(m)
     role = np.full(m, FELLOW, dtype=np.int8)
     role[u < p_ent] = ENTREPRENEUR

@@ -114,6 +114,9 @@ def reuse_run(seed: np.random.SeedSequence, instruments: list) -> dict[str, floa
 def test_reuse_raises_adoption_lowers_spend_and_carries_lock_in_risk():
     # Measured on 8 seeds: adoption +0.02 (7/8 higher); integration spend per adopted
     # cell -19% (8/8); failures per start 0.212 vs 0.170 without the lock-in risk (8/8).
+    # Since elections change direction (issue 14: programmes, stopped projects,
+    # sponsored municipalities) the adoption gain measures +0.009 (8/8 higher): the
+    # floor is half of that, the sign test unchanged.
     d_adopt, spend_ratio, d_fail = [], [], []
     for seed in REUSE_SEEDS:
         base = reuse_run(seed, [])
@@ -122,7 +125,7 @@ def test_reuse_raises_adoption_lowers_spend_and_carries_lock_in_risk():
         d_adopt.append(reuse["adoption"] - base["adoption"])
         spend_ratio.append(reuse["spend_per_adopted"] / base["spend_per_adopted"])
         d_fail.append(reuse["failure_rate"] - no_risk["failure_rate"])
-    assert np.mean(d_adopt) > 0.01 and sum(d > 0 for d in d_adopt) >= 6
+    assert np.mean(d_adopt) > 0.0045 and sum(d > 0 for d in d_adopt) >= 6
     assert np.mean(spend_ratio) < 0.9 and all(r < 1.0 for r in spend_ratio)
     assert np.mean(d_fail) > 0.02 and sum(d > 0 for d in d_fail) >= 7
 

@@ -125,6 +125,8 @@ def agent_terms(model, mun: Municipality) -> tuple[float, float, float]:
         if role == ENTREPRENEUR
         else (-dp.laggard_penalty if role == LAGGARD else 0.0)
     )
+    if bool(model.state.guardian[mun.index]):  # sponsored by a champion
+        lead += model.params.leadership.sponsor_bonus
     peer_w = dp.peer_weight * (1.0 + dp.follower_peer_boost if role == FELLOW else 1.0)
     risk_cut = (
         model.params.leadership.guardian_risk_cut if bool(model.state.guardian[mun.index]) else 0.0
@@ -151,7 +153,7 @@ def cell_values(model, mun: Municipality, b: int, ctx: dict) -> tuple[float, flo
     gross = max(float(st.gross_cost[i, b]), 1.0)
     fail = blk.failure_hazard
     pv = ctx["pv"]
-    common = peer_w * neighbour_share(model, ctx["adjacency"], i, b) + lead
+    common = peer_w * neighbour_share(model, ctx["adjacency"], i, b)  # peers: both options
 
     # Standard block.
     cred = 1.0 - dp.credibility_weight * (1.0 - 0.5 * (trust + model.central.credibility))
@@ -179,6 +181,7 @@ def cell_values(model, mun: Municipality, b: int, ctx: dict) -> tuple[float, flo
         (benefit - running - net_cost) / gross
         - dp.autonomy_weight * float(st.autonomy[i]) * (1.0 - visibility)
         + common
+        + lead  # leadership favours the standard only
         + float(eff.pressure[i, b])
     )
 

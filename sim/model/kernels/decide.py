@@ -37,6 +37,7 @@ class MunicipalTerms(NamedTuple):
     centre_cost_cut: float  # share: cost cut for shared-centre members
     cost_cut_cap: float  # share: ceiling of all cost cuts together
     guardian_risk_cut: float  # share: perceived risk removed by a guardian angel
+    sponsor_bonus: float  # index: leadership term of a municipality a champion sponsors
     local_trust_threshold: float  # trust in central below which a local build is open
     consider_hazard: float  # 1/quarter: chance a block is reviewed
     retry_after: int  # quarters before a failed block may be tried again
@@ -187,6 +188,7 @@ def _value_cell(r, t, blk, inputs, at, can, out):
     i, b = at
     role = rows.role[i]
     lead = dr.leadership_term(role, t.entrepreneur_bonus, t.laggard_penalty)
+    lead += t.sponsor_bonus if rows.guardian[i] else 0.0
     peer_w = dr.peer_weight(role, t.peer_weight, t.follower_peer_boost)
     centre = t.centre_cost_cut if rows.centre_member[i] else 0.0
     c = clip(cells.cost_cut[i, b] + centre, 0.0, t.cost_cut_cap)
@@ -205,9 +207,10 @@ def _value_cell(r, t, blk, inputs, at, can, out):
         grant=cells.grant[i, b],
         migrating=cells.status[i, b] == LOCAL,
         autonomy=rows.autonomy[i],
-        common=peer_w * cells.peer[i, b] + lead,
+        common=peer_w * cells.peer[i, b],
         pressure=cells.pressure[i, b],
         standard_set=ctx.standard[b],
+        leadership=lead,
     )
     v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
     if can[0]:

@@ -119,6 +119,7 @@ def decide(rule, terms, blocks, inp, state, u):
                 common=t.peer_weight * inp.peer[i, b] + 0.0,
                 pressure=inp.pressure[i, b],
                 standard_set=True,
+                leadership=0.0,
             )
             v, c = dr.standard_value(r, blocks[b], cell)
             can = ready and met and inp.live[b]

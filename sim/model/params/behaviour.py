@@ -283,10 +283,24 @@ class LeadershipParams(Validated):
         doc="tilt of entrepreneurship towards larger municipalities",
     )
     guardian_share: float = param(
-        0.1,
+        0.2,
         unit="share",
         bounds=(0.0, 1.0),
-        doc="share of municipalities mentored by a guardian angel",
+        doc="share of a champion's municipalities it sponsors (their guardian angel)",
+    )
+    champion_share: float = param(
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption ([BCS-NZ] guardian angels; [UNeGov] political leadership)",
+        doc="chance that central or a region has an e-government champion after a change",
+    )
+    sponsor_bonus: float = param(
+        0.3,
+        unit="index",
+        bounds=(0.0, 10.0),
+        source="assumption ([BCS-NZ]: the guardian angel backs the joined-up project)",
+        doc="leadership term of a municipality sponsored by a champion (standard only)",
     )
     guardian_risk_cut: float = param(
         0.5, unit="share", bounds=(0.0, 1.0), doc="perceived risk removed by a guardian angel"
@@ -298,7 +312,46 @@ class LeadershipParams(Validated):
         doc="belief gain of neighbours of an entrepreneur",
     )
     turnover: float = param(
-        0.5, unit="share", bounds=(0.0, 1.0), doc="chance an election redraws the leadership role"
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        doc="chance an election brings a new majority (programme, leader, champion)",
+    )
+    stance_swing: float = param(
+        0.3,
+        unit="share",
+        bounds=(0.0, 0.45),
+        source="assumption ([OECD2009] §466: priorities follow the political situation)",
+        doc="shift of a new majority's mean priority: + pro, - contra digital",
+    )
+    national_tide: float = param(
+        0.8,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption (local elections held on one day follow a national swing)",
+        doc="how far one election day's new majorities lean the same way (0: independent)",
+    )
+    stance_leadership: float = param(
+        1.0,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption ([UNeGov]: political leadership sets vision and priorities)",
+        doc="how far a new majority's stance sets its leader: odds of an entrepreneur "
+        "x (1 + this x stance), of a laggard x (1 - this x stance)",
+    )
+    stop_probability: float = param(
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption ([UNeGov]: leadership must be sustained)",
+        doc="chance a contra majority stops an own-funded project under way",
+    )
+    central_stance_intensity: float = param(
+        0.3,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption ([OECD2009] §466, conflicts of leadership between levels)",
+        doc="instrument pressure of a pro (contra) central government: x (1 +/- this)",
     )
     central_branding: float = param(
         0.0,

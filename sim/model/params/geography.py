@@ -179,7 +179,10 @@ class TimeParams(Validated):
         60, unit="quarters", bounds=(1, 400), doc="simulated horizon (15 years)"
     )
     election_period: int = param(
-        16, unit="quarters", bounds=(4, 40), doc="quarters between elections at each level"
+        16,
+        unit="quarters",
+        bounds=(0, 40),
+        doc="quarters between elections at each level (0: no elections)",
     )
     election_offset_central: int = param(
         6, unit="quarters", bounds=(0, 39), doc="quarter of the first central election"

@@ -8,7 +8,7 @@ capital::
     V_ib = [ (1 - p_fail') * PV(private benefit * take-up * network * belief * credibility)
              - PV(running cost) - net cost ] / gross cost
            - autonomy_weight * autonomy_i * (1 - visibility_b)
-           + peer_weight_i * share of neighbours adopted + leadership_i
+           + peer_weight_i * share of neighbours adopted + leadership_i (standard only)
            + instrument pressure_ib
 
 Private benefit excludes the spillover share: this is where "sow here, harvest
@@ -121,9 +121,10 @@ class ValueCell(NamedTuple):
     grant: float  # share of gross cost expected as a grant
     migrating: bool  # runs a local solution now: forgoes it and pays a migration cost
     autonomy: float  # autonomy concern of the decision maker
-    common: float  # peer influence and leadership (both options)
+    common: float  # peer influence (both options)
     pressure: float  # instrument pressure on the cell
     standard_set: bool  # an interoperability standard exists for the block
+    leadership: float  # leadership term: favours the standard option only (§7.2)
 
 
 def annuity(years: float, rate: float) -> float:
@@ -182,17 +183,19 @@ def standard_value(rule: DecisionRule, blk, c: ValueCell):
         net_cost = net_cost + rule.migration_cost_share * gross
     index = (benefit - running - net_cost) / gross
     autonomy = rule.autonomy_weight * c.autonomy * (1.0 - blk.visibility)
-    return index - autonomy + c.common + c.pressure, net_cost
+    return index - autonomy + c.common + c.leadership + c.pressure, net_cost
 
 
 @njit
 def local_value(rule: DecisionRule, blk, c: ValueCell):
     """(value index, cost in EUR) of building a local non-standard solution of ``blk``.
 
-    Grants target the standard only. Instrument pressure (an obligation to have the
-    service) counts for a local build only where no interoperability standard is
-    set: without a common standard any working solution complies, which is how a
-    mandate without standards fragments (Germany's OZG, pattern P5).
+    Grants target the standard only, and so does leadership: an entrepreneur leads
+    joined-up work ([BCS-NZ]), not a solution of its own. Instrument pressure (an
+    obligation to have the service) counts for a local build only where no
+    interoperability standard is set: without a common standard any working
+    solution complies, which is how a mandate without standards fragments
+    (Germany's OZG, pattern P5).
     """
     pv = rule.pv
     gross = nan_max(c.gross_cost, 1.0)
