@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sim.model.fields import Validated
 from sim.model.params.behaviour import CitizenParams, DecisionParams, LeadershipParams, TrustParams
+from sim.model.params.cooperation import CooperationParams
 from sim.model.params.geography import CountryParams, TimeParams
 from sim.model.params.governments import CentralParams, RegionalParams
 from sim.model.params.money import BudgetParams, ImplementationParams
@@ -22,6 +23,7 @@ __all__ = [
     "BudgetParams",
     "CentralParams",
     "CitizenParams",
+    "CooperationParams",
     "CountryParams",
     "DecisionParams",
     "ImplementationParams",
@@ -47,6 +49,7 @@ class ModelParams(Validated):
     leadership: LeadershipParams = field(default_factory=LeadershipParams)
     central: CentralParams = field(default_factory=CentralParams)
     regional: RegionalParams = field(default_factory=RegionalParams)
+    cooperation: CooperationParams = field(default_factory=CooperationParams)
 
 
 PARAM_GROUPS: dict[str, type] = {
@@ -60,4 +63,5 @@ PARAM_GROUPS: dict[str, type] = {
     "leadership": LeadershipParams,
     "central": CentralParams,
     "regional": RegionalParams,
+    "cooperation": CooperationParams,
 }
