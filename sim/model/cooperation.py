@@ -39,6 +39,7 @@ class CoopState:
     base_gross: np.ndarray  # (M, B) integration cost without sharing
     fixed: np.ndarray  # (B,) fixed integration cost of each block
     fees: np.ndarray  # (M,) EUR/year each member pays now
+    paid: np.ndarray  # (M,) EUR each municipality paid so far (founding shares and fees)
     n_bodies: int = 0
 
     @property
@@ -65,6 +66,7 @@ def init(model: EGovModel) -> CoopState:
         base_gross=st.gross_cost.copy(),
         fixed=np.array([b.integration_fixed for b in model.catalogue], dtype=float),
         fees=np.zeros(st.n),
+        paid=np.zeros(st.n),
     )
 
 
@@ -162,7 +164,7 @@ def municipal_stage(model: EGovModel, u_join: np.ndarray) -> None:
             )
             coop.n_bodies, paid = ck.form_groups(
                 coop.bodies, _eligible(model), order, u_start, u_accept, terms,
-                coop.n_bodies, st.free_budget,
+                coop.n_bodies, st.free_budget, coop.paid,
             )  # fmt: skip
             if paid > 0:
                 model.ledger.spend("municipal", float(paid), "co-operation founding")
@@ -196,6 +198,7 @@ def _pay_fees(model: EGovModel) -> None:
         coop.fees,
     )
     if total > 0:
+        coop.paid += coop.fees / 4.0
         model.ledger.allocate("municipal", total / 4.0)
         model.ledger.spend("municipal", total / 4.0, "co-operation fee")
 

@@ -102,7 +102,7 @@ def join(bodies, el, u, terms, trust_pos):
 
 
 @njit
-def form_groups(bodies, el, order, u_start, u_accept, terms, n_bodies, free_budget):
+def form_groups(bodies, el, order, u_start, u_accept, terms, n_bodies, free_budget, paid_by):
     """Small unpooled neighbours found bodies; returns (bodies now, EUR of founding paid).
 
     ``terms`` = (probability, min_members, max_members, founding_cost,
@@ -112,7 +112,7 @@ def form_groups(bodies, el, order, u_start, u_accept, terms, n_bodies, free_budg
     (up to ``max_members`` in all). The body is founded when it has at least
     ``min_members``, every founder can pay its equal share of the founding cost from
     its free budget, and every founder's fee (members pay all the running cost)
-    fits its limit.
+    fits its limit. Each founder's share is added to ``paid_by``.
     """
     bodies, el = Bodies(*bodies), Eligible(*el)
     probability, min_members, max_members, founding, cost = terms
@@ -146,6 +146,7 @@ def form_groups(bodies, el, order, u_start, u_accept, terms, n_bodies, free_budg
         for x in range(n):
             _enter(bodies, el, founders[x], n_bodies)
             free_budget[founders[x]] -= share
+            paid_by[founders[x]] += share
         bodies.region[n_bodies] = -1
         n_bodies += 1
         paid += founding
