@@ -91,9 +91,12 @@ def test_p2_size_effect_netherlands():
     rho, gap = size_effect(params, reps=6)
     assert rho < -0.2
     # Dutch municipalities are larger than Danish ones at the small end (few below
-    # 20k) and save project money across years, so the gap is smaller than in Denmark
-    # but must stay material: large ones ahead by more than 5 points.
-    assert gap > 0.05
+    # 20k) and save project money across years, and about a quarter of those below
+    # 20k pool ICT in inter-municipal bodies (docs/ODD.md §7.4; pooling narrows the
+    # gap, pattern P8: 0.09 without co-operation, about 0.045 with it), so the gap is
+    # smaller than in Denmark but must stay material: large ones ahead by more than
+    # 3 points.
+    assert gap > 0.03
 
 
 @pytest.mark.slow

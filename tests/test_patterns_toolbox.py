@@ -62,7 +62,11 @@ def test_p7_sanctions_alone_underperform_the_mix_at_a_similar_cost(runs):
 def test_p5_mandate_without_standards_stalls_and_fragments(runs):
     ger, mix = runs["germany"], runs["denmark_full_mix"]
     ger_base = runs["germany_baseline"]
-    assert np.median(ger["adoption_mun"][:, -1]) < 0.35  # low nationwide adoption
+    # Low nationwide adoption: under half of the cells after 15 years, far below the
+    # full mix. (Below 0.35 before Austria's small municipalities pooled ICT in shared
+    # centres and inter-municipal bodies, docs/ODD.md §7.4; with pooling about 0.44.)
+    assert np.median(ger["adoption_mun"][:, -1]) < 0.5
+    assert np.median(ger["adoption_mun"][:, -1]) < np.median(mix["adoption_mun"][:, -1]) - 0.3
     assert np.median(ger["fragmentation"][:, -1]) > np.median(mix["fragmentation"][:, -1])
     # The mandate moves adoption a little and fragmentation more than it moves standards.
     assert (ger["fragmentation"][:, -1] >= ger_base["fragmentation"][:, -1]).mean() >= 0.5

@@ -59,6 +59,7 @@ SCALAR_METRICS = (
     "compliance",
     "in_use",
     "compliance_in_use",
+    "centre_members",
 )
 BLOCK_METRICS = ("adoption_mun", "adoption_pop", "local", "takeup")
 
@@ -162,6 +163,7 @@ def compute(model: EGovModel) -> dict[str, float]:
         "trust_rc": trust_rc,
         "credibility": float(model.central.credibility),
         "in_use": float(in_use(model).sum() / cells),
+        "centre_members": float(np.count_nonzero(st.centre_member) / m),
     }
     out.update(_inequality(model, rows[0], rows[2]))
     out.update(_money(model))

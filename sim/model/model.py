@@ -21,7 +21,7 @@ from typing import NamedTuple
 import mesa
 import numpy as np
 
-from sim.model import metrics, politics, regional
+from sim.model import cooperation, metrics, politics, regional
 from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
 from sim.model.block_arrays import block_arrays
 from sim.model.blocks import Catalogue, load_catalogue
@@ -48,6 +48,7 @@ class Streams(NamedTuple):
     regions: np.random.Generator
     municipal: np.random.Generator
     instruments: np.random.Generator
+    cooperation: np.random.Generator
 
 
 class Stage(NamedTuple):
@@ -103,6 +104,7 @@ class EGovModel(mesa.Model):
         self.clubs = build_clubs(self.state.population, self.params.peers.club_size)
         self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
         self.region_gross = regional.region_gross_cost(self)
+        self.coop = cooperation.init(self)
         self.ledger = Ledger()
         self.quarter = 0
         self.quarter_benefit = dict.fromkeys(("central", "regional", "municipal"), 0.0)

@@ -1,6 +1,6 @@
 """The municipal stage of a quarter (docs/ODD.md §3 step 4; rules in ``rules/``).
 
-Order inside the stage: join shared centres, progress ongoing implementations
+Order inside the stage: co-operation (found bodies, join centres), progress ongoing implementations
 (success or failure), decide new starts (standard, local or wait) under the budget
 constraint, settle grants in the quarter's random municipal order, pay running
 costs. Random numbers are drawn for every cell each quarter whatever its state, so
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import peers
+from sim.model import cooperation, peers
 from sim.model.kernels import decide as dk
 from sim.model.kernels import grants as gk
 from sim.model.kernels import implement as ik
@@ -44,21 +44,8 @@ def municipal_stage(model: EGovModel) -> None:
 
 
 def join_centres(model: EGovModel, u: np.ndarray) -> None:
-    """Small municipalities in a hosting region join its centre, more so when trusting."""
-    st, rp = model.state, model.params.regional
-    if model.rstate.n == 0:
-        return
-    ik.join(
-        st.region,
-        model.rstate.hosts_centre,
-        st.population,
-        st.centre_member,
-        st.trust_region,
-        u,
-        rp.centre_small_population,
-        rp.centre_join_probability,
-        model.effects.trust_region_pos,
-    )
+    """Co-operation first: bodies founded, members joined, their costs shared (§7.4)."""
+    cooperation.municipal_stage(model, u)
 
 
 def _effects(model: EGovModel) -> tuple:

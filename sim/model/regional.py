@@ -1,10 +1,11 @@
 """Regional decisions: own adoption, shared resource centres and co-funding.
 
 Regions decide like municipalities (the same value kernel, one row per region) for
-their own services, and once a year whether to host a shared resource centre (when
-many of their municipalities are small, OECD 2009 and the Norwegian pooling figures
-in docs/calibration-sources.md §3) and whether to co-fund their municipalities' integrations
-(through the same grant mechanism as central co-funding).
+their own services, and once a year whether to host a shared resource centre (the
+co-operation rule of ``cooperation.py``: where many of their municipalities are
+small, OECD 2009 and the Norwegian pooling figures in docs/calibration-sources.md §3)
+and whether to co-fund their municipalities' integrations (through the same grant
+mechanism as central co-funding).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model import cooperation
 from sim.model.effects import GrantOffer, GrantPool
 from sim.model.kernels import benefits as bk
 from sim.model.kernels import regional as rk
@@ -32,14 +34,7 @@ def new_year(reg: RegionalGovernment) -> None:
     u_host, u_fund = rng.random(), rng.random()
     model.ledger.allocate("regional", float(rs.budget[r]))
     rs.free_budget[r] = rs.priority[r] * rs.budget[r]
-    mine = reg.mine
-    small = model.state.population[mine] < rp.centre_small_population
-    if not rs.hosts_centre[r] and mine.any() and small.mean() >= rp.centre_small_share:
-        expected_cost = small.sum() * rp.centre_cost_per_member * rp.centre_founding_share
-        if u_host < rs.priority[r] and expected_cost <= rs.free_budget[r]:
-            rs.hosts_centre[r] = True
-    members = int((model.state.centre_member & ~model.state.instrument_member & mine).sum())
-    rs.free_budget[r] -= members * rp.centre_cost_per_member
+    cooperation.region_year(reg, u_host)
     rs.cofunds[r] = rp.cofund_share > 0 and u_fund < rs.priority[r] - rp.cofund_priority_threshold
     pool_size = max(rs.free_budget[r] * rp.cofund_pool_share, 0.0) if rs.cofunds[r] else 0.0
     reg.grant_pool = GrantPool(
@@ -61,9 +56,7 @@ def step(reg: RegionalGovernment) -> None:
             share=reg.cofund_cells, pool=reg.grant_pool, members=mine, member_rows=reg.mine_rows
         )
         model.effects.grant_offers.append(offer)
-    members = int((model.state.centre_member & ~model.state.instrument_member & mine).sum())
-    if members:
-        model.ledger.spend("regional", members * rp.centre_cost_per_member / 4.0, "shared centre")
+    cooperation.region_step(reg)
 
 
 def region_gross_cost(model: EGovModel) -> np.ndarray:

@@ -43,7 +43,10 @@ def _yearly(model: EGovModel, quarters: int):
             central_paid = sum(p.paid for p in _grant_pools(model) if p.payer == "central")
             rows.append(
                 {
-                    "municipal_spending": (led.spending["municipal"], model.state.spent.sum()),
+                    "municipal_spending": (
+                        led.spending["municipal"],
+                        model.state.spent.sum() + model.coop.paid.sum(),  # cells + co-operation
+                    ),
                     "grants": (
                         led.category("central", "transfer:financial_incentive")
                         + sum(

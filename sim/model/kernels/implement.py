@@ -4,8 +4,8 @@
 its instalment, and settles the finished ones as successes or failures with their
 trust experiences. :func:`start_cells` lists the quarter's starts with their cost
 after cuts; :func:`open_cells` writes them into the state once grants and overruns
-are known. :func:`join` lets small municipalities join their region's shared
-centre; :func:`running` adds each cell's running cost. The rules themselves are in
+are known; :func:`running` adds each cell's running cost (joining shared centres
+is in ``kernels/cooperation.py``). The rules themselves are in
 ``rules/implementation.py`` and ``rules/benefits.py``.
 """
 
@@ -226,18 +226,6 @@ def open_cells(rule, blocks, q, new, work, rows, eff):
             eff.trust_region_neg[i] += sums[2]
             eff.trust_region_pos[i] += sums[3]
             sums[:] = 0.0
-
-
-@njit
-def join(region, hosts, population, member, trust, u, small_population, probability, pos):
-    """Small municipalities in a hosting region join its centre, more so when trusting."""
-    for i in range(region.size):
-        r = region[i]
-        if r < 0 or not hosts[r] or member[i] or not population[i] < small_population:
-            continue
-        if u[i] < probability * trust[i]:
-            member[i] = True
-            pos[i] += 1.0
 
 
 @njit

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sim.model.fields import Validated
 from sim.model.params.behaviour import CitizenParams, DecisionParams, LeadershipParams, TrustParams
+from sim.model.params.cooperation import CooperationParams
 from sim.model.params.geography import CountryParams, TimeParams
 from sim.model.params.governments import CentralParams, RegionalParams
 from sim.model.params.money import BudgetParams, ImplementationParams
@@ -23,6 +24,7 @@ __all__ = [
     "BudgetParams",
     "CentralParams",
     "CitizenParams",
+    "CooperationParams",
     "CountryParams",
     "DecisionParams",
     "ImplementationParams",
@@ -50,6 +52,7 @@ class ModelParams(Validated):
     central: CentralParams = field(default_factory=CentralParams)
     regional: RegionalParams = field(default_factory=RegionalParams)
     peers: PeerParams = field(default_factory=PeerParams)
+    cooperation: CooperationParams = field(default_factory=CooperationParams)
 
 
 PARAM_GROUPS: dict[str, type] = {
@@ -64,4 +67,5 @@ PARAM_GROUPS: dict[str, type] = {
     "central": CentralParams,
     "regional": RegionalParams,
     "peers": PeerParams,
+    "cooperation": CooperationParams,
 }

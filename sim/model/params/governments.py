@@ -159,7 +159,7 @@ class RegionalParams(Validated):
         20_000.0,
         unit="EUR/member/year",
         bounds=(0.0, None),
-        doc="running cost of a shared centre per member",
+        doc="running cost of a shared centre or inter-municipal body per member",
     )
     centre_cost_cut: float = param(
         0.35, unit="share", bounds=(0.0, 1.0), doc="integration cost saved by centre members"
@@ -171,7 +171,7 @@ class RegionalParams(Validated):
         0.15,
         unit="1/quarter",
         bounds=(0.0, 1.0),
-        doc="quarterly chance a small, trusting municipality joins",
+        doc="quarterly chance a small municipality joins, times trust or 1 - autonomy",
     )
     service_share: float = param(
         0.2,
