@@ -28,6 +28,7 @@ from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
 from sim.model.countries import build_country
 from sim.model.effects import Effects, InstrumentLike
+from sim.model.expectations import ExpectationState
 from sim.model.kernels import neighbours
 from sim.model.ledger import Ledger
 from sim.model.municipal import municipal_stage
@@ -98,6 +99,7 @@ class EGovModel(mesa.Model):
         )
         self.blocks = block_arrays(self.catalogue, self.params.leadership.central_branding)
         self.choice_rule = choice_rule
+        self.expectations = ExpectationState.start(self.coverage())
         self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()
         self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
         self.region_gross = regional.region_gross_cost(self)
@@ -182,8 +184,9 @@ class EGovModel(mesa.Model):
             regional.adoption_stage(self)
 
     def accounting_stage(self) -> None:
-        """Book benefits, compute this quarter's outputs, collect them."""
+        """Book benefits, update expected coverage, compute this quarter's outputs, collect them."""
         benefit_stage(self)
+        self.expectations.observe(self)
         self.current = metrics.compute(self)
         self.datacollector.collect(self)
 

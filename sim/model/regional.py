@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model.effects import GrantOffer, GrantPool
+from sim.model.expectations import expected_network
 from sim.model.kernels import benefits as bk
 from sim.model.kernels import regional as rk
 from sim.model.rules.implementation import overrun
@@ -108,7 +109,7 @@ def adoption_stage(model: EGovModel) -> None:
         pressure=eff.region_pressure,
         gross=model.region_gross,
         live=model.platform_live(),
-        network=model.network_now(),
+        network=expected_network(model),
         credibility=float(model.central.credibility),
         quarter=q,
     )

@@ -48,7 +48,6 @@ class DecideContext(NamedTuple):
 
     live: np.ndarray  # (B,) bool: platform live
     standard: np.ndarray  # (B,) bool: interoperability standard set
-    network: np.ndarray  # (B,) network factor now
     credibility: float  # central's delivery record
     quarter: int
     u: np.ndarray  # (M, B) review-and-choice draws
@@ -71,6 +70,7 @@ class DecideCells(NamedTuple):
     obligation: np.ndarray  # mandates: how far the deadline has come (0..1)
     enforcement: np.ndarray  # mandates: credibility of enforcement
     signal: np.ndarray  # credibility added by sanctions and monitoring
+    network: np.ndarray  # network factor at the coverage expected (rules/expectations.py)
 
 
 class DecideRows(NamedTuple):
@@ -199,7 +199,7 @@ def _value_cell(r, t, blk, inputs, at, can, out):
         skills=rows.skills[i],
         risk_cut=rows.guardian[i] * t.guardian_risk_cut,
         belief=cells.belief[i, b],
-        network=ctx.network[b],
+        network=cells.network[i, b],
         gross_cost=cells.gross_cost[i, b],
         cut=c,
         grant=cells.grant[i, b],

@@ -1,0 +1,55 @@
+"""Expected coverage: what governments think others will have connected (docs/ODD.md §7.11).
+
+Network benefits make a block worth more the more of the country is connected, so
+each government's value depends on what it expects the others to do: everyone may
+wait for everyone else (excess inertia, Farrell & Saloner 1985; "sow here, harvest
+there", [OECD2009] §475). Expectations are adaptive: each quarter the expected
+coverage of a block moves ``adaptive_weight`` of the way towards what is observed,
+the coverage now extrapolated along its recent (smoothed) trend over part of the
+appraisal horizon. While few adopt, the trend is flat and the expected network
+benefit stays low (the stall); once adoption picks up, the trend lifts expectations
+above current coverage, the value of joining crosses the value of waiting and
+adoption accelerates (the tip). Coordination devices (a credible commitment, an
+agreement, an announced mandate) add a signal: the share of the remaining gap to full
+coverage a decision maker expects the device to close.
+
+Functions work element-wise on numpy arrays: they run once a quarter on (B,) or
+(M, B) arrays, outside the compiled kernels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def smoothed_trend(trend: np.ndarray, change: np.ndarray, weight: float) -> np.ndarray:
+    """The recent quarterly gain in coverage, exponentially smoothed with ``weight``."""
+    return trend + weight * (change - trend)
+
+
+def extrapolated(
+    coverage: np.ndarray, trend: np.ndarray, horizon_quarters: float, trend_weight: float
+) -> np.ndarray:
+    """Coverage observed now, carried along its trend over ``trend_weight`` of the horizon."""
+    return np.clip(coverage + trend_weight * horizon_quarters * trend, 0.0, 1.0)
+
+
+def adapted(expected: np.ndarray, observed: np.ndarray, weight: float) -> np.ndarray:
+    """Adaptive expectation: ``weight`` of the gap to the observation closed this quarter.
+
+    At weight 1 the observation itself (exactly, not up to rounding): with trend
+    weight 0 and no device the model then values blocks at the coverage it sees.
+    """
+    if weight >= 1.0:
+        return np.array(observed, dtype=np.float64)
+    return expected + weight * (observed - expected)
+
+
+def with_signal(expected: np.ndarray, signal: np.ndarray, weight: float) -> np.ndarray:
+    """Expected coverage once coordination devices' signals are heard.
+
+    A signal s in [0, 1] (instruments' signals add up, capped at 1) is the share of the
+    gap to full coverage the device is expected to close: E' = 1 - (1 - E)(1 - w s).
+    It never lowers an expectation, and with no device E' = E exactly.
+    """
+    return 1.0 - (1.0 - expected) * (1.0 - weight * np.clip(signal, 0.0, 1.0))
