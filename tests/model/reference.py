@@ -62,15 +62,44 @@ def neighbour_share(model, adj, i: int, b: int) -> float:
     return adopted / total if total > 0 else 0.0
 
 
-def network_factor(model, b: int, exponent: float, floor: float) -> float:
-    """Benefit share realised at the current population coverage of block b."""
+def coverage(model, b: int) -> float:
+    """Population share of the country connected to the standard block b."""
     pop_all, pop_connected = 0.0, 0.0
     for mun in model.agents_by_type[Municipality]:
         pop_all += mun.population
         if int(model.state.status[mun.index, b]) == ADOPTED:
             pop_connected += mun.population
-    coverage = clip(pop_connected / pop_all, 0.0, 1.0)
-    return floor + (1.0 - floor) * coverage**exponent
+    return clip(pop_connected / pop_all, 0.0, 1.0)
+
+
+def network_factor(model, b: int, exponent: float, floor: float) -> float:
+    """Benefit share at the coverage of block b expected now, before any device's signal."""
+    return floor + (1.0 - floor) * expected_coverage(model, b, coverage(model, b)) ** exponent
+
+
+def expected_coverage(model, b: int, coverage: float) -> float:
+    """Adaptive expectation of block b's coverage (docs/ODD.md §7.11), one block at a time."""
+    ep, state = model.params.expectations, model.expectations
+    w = ep.adaptive_weight
+    trend = float(state.trend[b]) + w * (
+        coverage - float(state.observed[b]) - float(state.trend[b])
+    )
+    horizon = 4.0 * model.params.decision.horizon_years
+    target = clip(coverage + ep.trend_weight * horizon * trend, 0.0, 1.0)
+    return (
+        target if w >= 1.0 else float(state.expected[b]) + w * (target - float(state.expected[b]))
+    )
+
+
+def cell_network(model, i: int, b: int, ctx: dict) -> float:
+    """Network factor municipality i expects for block b, with devices' signals (§7.11)."""
+    signal = clip(float(model.effects.coverage_signal[i, b]), 0.0, 1.0)
+    if not model.effects.coverage_signal.any():
+        return ctx["network"][b]
+    dp, blk = model.params.decision, ctx["blocks"][b]
+    base = ctx["expected"][b]
+    heard = 1.0 - (1.0 - base) * (1.0 - model.params.expectations.signal_weight * signal)
+    return dp.network_floor + (1.0 - dp.network_floor) * heard**blk.network_exponent
 
 
 def grant_share(model, i: int, b: int) -> float:
@@ -161,7 +190,7 @@ def cell_values(model, mun: Municipality, b: int, ctx: dict) -> tuple[float, flo
         * (1.0 - blk.spillover_share)
         * pop
         * skills
-        * ctx["network"][b]
+        * cell_network(model, i, b, ctx)
         * belief
         * cred
     )
@@ -231,6 +260,7 @@ def reference_probabilities(model) -> tuple[list[list[float]], list[list[float]]
             for b, blk in enumerate(blocks)
         ],
     }
+    ctx["expected"] = [expected_coverage(model, b, coverage(model, b)) for b in range(len(blocks))]
     n = model.state.n
     p_std = [[0.0] * len(blocks) for _ in range(n)]
     p_loc = [[0.0] * len(blocks) for _ in range(n)]

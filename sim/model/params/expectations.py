@@ -21,7 +21,7 @@ class ExpectationParams(Validated):
     """
 
     adaptive_weight: float = param(
-        1.0,
+        0.5,
         unit="1/quarter",
         bounds=(0.0, 1.0),
         source="assumption: adaptive expectations (Nerlove) closing half the gap to what is "
@@ -30,16 +30,17 @@ class ExpectationParams(Validated):
         "closed each quarter; the same rate smooths the observed trend",
     )
     trend_weight: float = param(
-        0.0,
+        1.0,
         unit="share",
         bounds=(0.0, 1.0),
-        source="assumption: 0.5 = the mean coverage over the appraisal horizon if the recent "
-        f"trend goes on linearly; {FS}",
+        source="assumption: 1 = the coverage reached by the end of the appraisal horizon if "
+        "the recent trend goes on (bandwagon expectations; 0.5 would be the mean over the "
+        f"horizon, with a weaker tip, docs/ODD.md §7.11); {FS}",
         doc="share of the appraisal horizon (decision.horizon_years) over which the recent "
         "quarterly gain in coverage is extrapolated (0: coverage expected to stay where it is)",
     )
     signal_weight: float = param(
-        0.0,
+        1.0,
         unit="share",
         bounds=(0.0, 1.0),
         source=f"{FS}: coordination devices (commitments, agreements, announced mandates) "
