@@ -43,7 +43,9 @@ class ExpectationState:
         completions), so a decision sees the latest coverage; the smoothed state moves
         on once a quarter (:meth:`observe`).
         """
-        return self._update(model)[0]
+        ep = model.params.expectations
+        own = self._update(model)[0]
+        return er.anchored(own, model.blocks.prereq, ep.prerequisite_weight)
 
     def observe(self, model: EGovModel) -> None:
         """Commit this quarter's expectation and trend (once a quarter, accounting stage)."""
@@ -78,3 +80,17 @@ def expected_network_cells(model: EGovModel) -> np.ndarray:
     return network_factor(
         expected, model.blocks.network_exponent[None, :], model.params.decision.network_floor
     )
+
+
+def first_mover_cost(model: EGovModel, network: np.ndarray) -> np.ndarray:
+    """(M, B) value of waiting for others, from the network factor each expects.
+
+    What still hangs on others' joining (1 - expected network factor) is what a first
+    mover risks; waiting lets others go first (Farrell & Saloner 1986, "penguins").
+    It vanishes when others are expected to be connected and for blocks without
+    network benefits (exponent 0: factor 1).
+    """
+    weight = model.params.expectations.first_mover_weight
+    if weight == 0.0:
+        return np.zeros(network.shape)
+    return weight * (1.0 - network)

@@ -71,6 +71,7 @@ class DecideCells(NamedTuple):
     enforcement: np.ndarray  # mandates: credibility of enforcement
     signal: np.ndarray  # credibility added by sanctions and monitoring
     network: np.ndarray  # network factor at the coverage expected (rules/expectations.py)
+    first_mover: np.ndarray  # value of waiting for others (expectations.first_mover_cost)
 
 
 class DecideRows(NamedTuple):
@@ -212,6 +213,7 @@ def _value_cell(r, t, blk, inputs, at, can, out):
     v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
     if can[0]:
         v_std, cost_std = dr.standard_value(r, blk, cell)
+        v_std -= cells.first_mover[i, b]
     if can[1]:
         v_loc, cost_loc = dr.local_value(r, blk, cell)
     return v_std, cost_std, v_loc, cost_loc

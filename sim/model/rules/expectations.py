@@ -45,6 +45,21 @@ def adapted(expected: np.ndarray, observed: np.ndarray, weight: float) -> np.nda
     return expected + weight * (observed - expected)
 
 
+def anchored(expected: np.ndarray, prereq: np.ndarray, weight: float) -> np.ndarray:
+    """(B,) expected coverage: at least ``weight`` x that of the least-expected prerequisite.
+
+    Blocks built on a prerequisite (payment, post and portal on eID) serve the users
+    the prerequisite connects: a government that expects eID everywhere expects the
+    services on it to follow. ``prereq[b, p]`` is True when p is a prerequisite of b;
+    blocks without one keep their own expectation.
+    """
+    if weight == 0.0 or not prereq.any():
+        return expected
+    least = np.where(prereq, expected[None, :], np.inf).min(axis=1)
+    floor = np.where(np.isfinite(least), weight * least, 0.0)
+    return np.maximum(expected, floor)
+
+
 def with_signal(expected: np.ndarray, signal: np.ndarray, weight: float) -> np.ndarray:
     """Expected coverage once coordination devices' signals are heard.
 
