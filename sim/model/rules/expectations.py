@@ -64,7 +64,7 @@ def with_signal(expected: np.ndarray, signal: np.ndarray, weight: float) -> np.n
     """Expected coverage once coordination devices' signals are heard.
 
     A signal s in [0, 1] (instruments' signals add up, capped at 1) is the share of the
-    gap to full coverage the device is expected to close: E' = 1 - (1 - E)(1 - w s).
+    gap to full coverage the device is expected to close: E' = E + (1 - E) w s.
     It never lowers an expectation, and with no device E' = E exactly.
     """
-    return 1.0 - (1.0 - expected) * (1.0 - weight * np.clip(signal, 0.0, 1.0))
+    return expected + (1.0 - expected) * (weight * np.clip(signal, 0.0, 1.0))
