@@ -80,17 +80,3 @@ def expected_network_cells(model: EGovModel) -> np.ndarray:
     return network_factor(
         expected, model.blocks.network_exponent[None, :], model.params.decision.network_floor
     )
-
-
-def first_mover_cost(model: EGovModel, network: np.ndarray) -> np.ndarray:
-    """(M, B) value of waiting for others, from the network factor each expects.
-
-    What still hangs on others' joining (1 - expected network factor) is what a first
-    mover risks; waiting lets others go first (Farrell & Saloner 1986, "penguins").
-    It vanishes when others are expected to be connected and for blocks without
-    network benefits (exponent 0: factor 1).
-    """
-    weight = model.params.expectations.first_mover_weight
-    if weight == 0.0:
-        return np.zeros(network.shape)
-    return weight * (1.0 - network)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.expectations import expected_network_cells, first_mover_cost
+from sim.model.expectations import expected_network_cells
 from sim.model.kernels import decide as dk
 from sim.model.kernels import grants as gk
 from sim.model.kernels import implement as ik
@@ -124,7 +124,6 @@ def decision_records(
     """
     st, eff = model.state, model.effects
     shape = (st.n, st.n_blocks)
-    network = expected_network_cells(model)
     out = dk.DecideOut(
         st.free_budget, np.zeros(shape, bool), np.zeros(shape, bool), np.zeros(shape),
         np.zeros(st.n),
@@ -151,8 +150,7 @@ def decision_records(
         eff.obligation,
         eff.enforcement,
         eff.enforcement_signal,
-        network,
-        first_mover_cost(model, network),
+        expected_network_cells(model),
     )
     return tuple(ctx), tuple(cells), out
 

@@ -14,7 +14,7 @@ import pytest
 from sim.instruments.agreements import CommonVision, CooperationAgreement
 from sim.instruments.base import Target
 from sim.instruments.legislation import Legislation
-from sim.model.expectations import expected_network, expected_network_cells, first_mover_cost
+from sim.model.expectations import expected_network, expected_network_cells
 from sim.model.model import EGovModel
 from sim.model.params import ExpectationParams, ModelParams
 from sim.model.rules import expectations as er
@@ -57,7 +57,7 @@ def test_static_default_values_blocks_at_the_coverage_seen_now():
     for _ in range(20):
         model.step()
         np.testing.assert_array_equal(expected_network(model), model.network_now())
-        assert not first_mover_cost(model, model.network_now()[None, :]).any()
+    assert model.records.municipal["first_mover_weight"][0] == 0.0
 
 
 def test_forward_looking_expectations_lead_rising_coverage():
@@ -74,9 +74,9 @@ def test_forward_looking_expectations_lead_rising_coverage():
 
 def test_first_mover_cost_vanishes_without_network_benefits():
     """Blocks without network benefits (factor 1) carry no value of waiting for others."""
-    model = EGovModel(params=ModelParams(expectations=FORWARD), rng=1)
-    cost = first_mover_cost(model, np.array([[1.0, 0.3, 0.65]]))
-    np.testing.assert_allclose(cost, [[0.0, 0.7, 0.35]])
+    cost = [er.first_mover_cost(1.0, n) for n in (1.0, 0.3, 0.65)]
+    np.testing.assert_allclose(cost, [0.0, 0.7, 0.35])
+    assert er.first_mover_cost(0.0, 0.3) == 0.0
 
 
 def test_announced_mandate_signals_the_mandated_share_times_its_credibility():

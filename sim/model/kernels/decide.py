@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.model.jit import njit
 from sim.model.rules import decision as dr
+from sim.model.rules import expectations as er
 from sim.model.rules.numeric import clip
 from sim.model.state import ADOPTED, FAILED, LOCAL, NONE
 
@@ -41,6 +42,7 @@ class MunicipalTerms(NamedTuple):
     consider_hazard: float  # 1/quarter: chance a block is reviewed
     retry_after: int  # quarters before a failed block may be tried again
     mandated_retry_after: int  # the same for a block under a mandate's pull
+    first_mover_weight: float  # index: value of waiting for others (expectations)
 
 
 class DecideContext(NamedTuple):
@@ -71,7 +73,6 @@ class DecideCells(NamedTuple):
     enforcement: np.ndarray  # mandates: credibility of enforcement
     signal: np.ndarray  # credibility added by sanctions and monitoring
     network: np.ndarray  # network factor at the coverage expected (rules/expectations.py)
-    first_mover: np.ndarray  # value of waiting for others (expectations.first_mover_cost)
 
 
 class DecideRows(NamedTuple):
@@ -213,7 +214,7 @@ def _value_cell(r, t, blk, inputs, at, can, out):
     v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
     if can[0]:
         v_std, cost_std = dr.standard_value(r, blk, cell)
-        v_std -= cells.first_mover[i, b]
+        v_std -= er.first_mover_cost(t.first_mover_weight, cell.network)  # §7.11
     if can[1]:
         v_loc, cost_loc = dr.local_value(r, blk, cell)
     return v_std, cost_std, v_loc, cost_loc

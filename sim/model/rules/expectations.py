@@ -13,13 +13,16 @@ adoption accelerates (the tip). Coordination devices (a credible commitment, an
 agreement, an announced mandate) add a signal: the share of the remaining gap to full
 coverage a decision maker expects the device to close.
 
-Functions work element-wise on numpy arrays: they run once a quarter on (B,) or
-(M, B) arrays, outside the compiled kernels.
+The expectation functions work element-wise on numpy arrays (once a quarter on (B,)
+or (M, B) arrays, outside the compiled kernels); the value of waiting for others is a
+compiled scalar rule that the decision kernel calls per cell.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from sim.model.jit import njit
 
 
 def smoothed_trend(trend: np.ndarray, change: np.ndarray, weight: float) -> np.ndarray:
@@ -68,3 +71,15 @@ def with_signal(expected: np.ndarray, signal: np.ndarray, weight: float) -> np.n
     It never lowers an expectation, and with no device E' = E exactly.
     """
     return expected + (1.0 - expected) * (weight * np.clip(signal, 0.0, 1.0))
+
+
+@njit
+def first_mover_cost(weight: float, network: float) -> float:
+    """Value of waiting for others, subtracted from the standard option's value index.
+
+    What still hangs on others' joining (1 - the expected network factor) is what a
+    first mover risks; waiting lets others go first (Farrell & Saloner 1986,
+    "penguins"). It vanishes once others are expected to be connected and for blocks
+    without network benefits (factor 1).
+    """
+    return weight * (1.0 - network)
