@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 
 @dataclass
 class ExpectationState:
-    """(B,) expected coverage, smoothed trend and the coverage last observed."""
+    """(B,) expected coverage, smoothed trend and the coverage last observed.
+
+    Kept only for forward-looking expectations: under static ones (the defaults) it
+    stays at its start, since what is expected is the coverage seen at each decision.
+    """
 
     expected: np.ndarray
     trend: np.ndarray
@@ -48,7 +52,12 @@ class ExpectationState:
         return er.anchored(own, model.blocks.prereq, ep.prerequisite_weight)
 
     def observe(self, model: EGovModel) -> None:
-        """Commit this quarter's expectation and trend (once a quarter, accounting stage)."""
+        """Commit this quarter's expectation and trend (once a quarter, accounting stage).
+
+        Static expectations need no state (the parameters are fixed for a run).
+        """
+        if model.params.expectations.static:
+            return
         self.expected, self.trend, self.observed = self._update(model)
 
     def _update(self, model: EGovModel) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -62,7 +71,12 @@ class ExpectationState:
 
 
 def expected_network(model: EGovModel) -> np.ndarray:
-    """(B,) network factor at the expected coverage, before any device (regions use it)."""
+    """(B,) network factor at the expected coverage, before any device (regions use it).
+
+    Static expectations: the network factor now (the same numbers, cached per quarter).
+    """
+    if model.params.expectations.static:
+        return model.network_now()
     return network_factor(
         model.expectations.current(model),
         model.blocks.network_exponent,

@@ -68,3 +68,12 @@ class ExpectationParams(Validated):
         doc="weight of coordination devices' expected-coverage signals (instruments' "
         "effects.coverage_signal); 0 = devices do not move expectations",
     )
+
+    @property
+    def static(self) -> bool:
+        """True when governments expect exactly the coverage they see (the defaults)."""
+        return (
+            self.adaptive_weight == 1.0
+            and self.trend_weight == 0.0
+            and self.prerequisite_weight == 0.0
+        )
