@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.instruments import devices
 from sim.instruments.base import (
     Instrument,
     InstrumentParams,
@@ -114,6 +115,15 @@ class CooperationAgreementParams(InstrumentParams):
         source="docs/calibration-sources.md §2 'OZG money' for the scale of a negotiated programme",
         doc="pool for the cost split over the agreement's life (inf: open-ended)",
     )
+    expectation_credibility: float = param(
+        0.5,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption: a political commitment, believed less than a law "
+        "(legislation.credibility 0.7); Farrell & Saloner 1985 on coordination devices",
+        doc="share of the signatories' population that others expect to connect, once "
+        "signed (times intensity; expected-coverage signal, docs/ODD.md §7.11)",
+    )
     commitment_events: float = param(
         0.1,
         unit="events/quarter",
@@ -136,7 +146,9 @@ class CooperationAgreement(Participation[CooperationAgreementParams]):
     obligation (so failures cost no mandate trust), ``run_by`` pays ``central_share``
     of the integration cost from a finite or open pool (a grant offer, so it enters
     value and budget as co-funding does), and participants keep a smaller trust
-    experience per quarter ("raises trust and commitment", docs/ODD.md §8).
+    experience per quarter ("raises trust and commitment", docs/ODD.md §8). The
+    signed agreement is a coordination device: every municipality expects the
+    signatories to connect, believed at ``expectation_credibility`` (§7.11).
     """
 
     name = "cooperation_agreement"
@@ -167,6 +179,8 @@ class CooperationAgreement(Participation[CooperationAgreementParams]):
             return
         open_cells = self.target_cells & ~model.state.adopted
         effects.pressure[open_cells] += p.commitment_pressure * p.intensity
+        cover = devices.committed_coverage(model, self.target_cells)
+        devices.announce(effects, cover, p.expectation_credibility * p.intensity)
         share = self.target_cells * (p.central_share * p.intensity)
         effects.grant_offers.append(GrantOffer(share=share, pool=self.pool))
 
@@ -242,6 +256,16 @@ class CommonVisionParams(InstrumentParams):
         source="assumption: a quarter of leadership.entrepreneur_belief_push 0.02",
         doc="share of the gap to full belief in the benefits closed per quarter",
     )
+    committed_coverage: float = param(
+        0.0,
+        unit="share",
+        bounds=(0.0, 1.0),
+        source="assumption (off by default); Farrell & Saloner 1985: a credible commitment "
+        "to a common standard ends the wait for others",
+        doc="coverage the strategy commits the running level to reach; heard by every "
+        "municipality times intensity and, when central runs it, central's delivery "
+        "record (expected-coverage signal, docs/ODD.md §7.11)",
+    )
 
 
 @register
@@ -253,7 +277,10 @@ class CommonVision(Instrument[CommonVisionParams]):
     free for projects, and their protection against competing needs) and their beliefs
     in the targeted blocks' benefits rise slowly every quarter; there is no
     obligation, no pressure, no money and no trust experience: a vision persuades, it
-    does not bind. Costs only its ``cost_per_quarter``.
+    does not bind. Costs only its ``cost_per_quarter``. With ``committed_coverage`` > 0
+    it is also a credible commitment (a coordination device, §7.11): every municipality
+    expects that coverage of the targeted blocks, discounted by central's delivery
+    record when central runs it.
     """
 
     name = "common_vision"
@@ -266,6 +293,10 @@ class CommonVision(Instrument[CommonVisionParams]):
         p = self.p
         if not self.targets_municipal:
             return
+        if p.committed_coverage > 0:
+            blocks = self.target_cells.any(axis=0)
+            credible = model.central.credibility if p.run_by == "central" else 1.0
+            devices.announce(effects, blocks * p.committed_coverage, p.intensity * credible)
         assert self.municipal_mask is not None
         effects.priority_push[self.municipal_mask] += p.priority_push * p.intensity
         effects.belief_push[self.target_cells] += p.belief_push * p.intensity

@@ -12,7 +12,10 @@ extension and raised while sanctions are announced or monitoring publishes. The
 obligation is recorded in ``effects.mandator``; the model's trust kernel charges the
 *unfunded* part of each mandated implementation to trust in the mandating level.
 Whether a mandate is funded is decided by what else is on the table (a financial
-incentive covering the cells), never by a flag here.
+incentive covering the cells), never by a flag here. The announcement is also a
+coordination device (``devices.announce``): every municipality expects the mandated
+population share to connect, times the mandate's credibility, which lifts the
+network benefit it expects (docs/ODD.md §7.11).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.instruments import devices
 from sim.instruments.base import Instrument, InstrumentParams, check_deadline, register
 from sim.model.block_arrays import with_prerequisites
 from sim.model.fields import param
@@ -153,6 +157,10 @@ class Legislation(Instrument[LegislationParams]):
             effects.pressure[cells] += level
             effects.impose(cells, p.run_by)
             self.compel(model, effects, cells)
+            # The announcement is a coordination device: everyone expects the mandated
+            # coverage at the deadline, as far as the mandate is believed (§7.11).
+            cover = devices.committed_coverage(model, cells)
+            devices.announce(effects, cover, self.credibility_at(model.quarter))
         # Only central can oblige regions; a region cannot mandate itself.
         if "regional" in p.target.levels and p.run_by == "central" and effects.n_regions:
             assert self.block_mask is not None

@@ -95,6 +95,9 @@ class Effects:
     region_trust_pos: np.ndarray = field(init=False)  # (R,) regions' experiences with central
     region_trust_neg: np.ndarray = field(init=False)  # (R,)
     standard_set: np.ndarray = field(init=False)  # (B,) bool, standards fixed by an instrument
+    # (M, B) coordination devices' expected-coverage signal: share of the gap to full
+    # coverage the cell's decision maker expects the device to close (docs/ODD.md §7.11).
+    coverage_signal: np.ndarray = field(init=False)
     grant_offers: list[GrantOffer] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -119,6 +122,7 @@ class Effects:
         self.region_trust_pos = np.zeros(r)
         self.region_trust_neg = np.zeros(r)
         self.standard_set = np.zeros(b, dtype=bool)
+        self.coverage_signal = np.zeros((m, b))
 
     @property
     def mandated(self) -> np.ndarray:

@@ -28,6 +28,7 @@ from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
 from sim.model.countries import build_country
 from sim.model.effects import Effects, InstrumentLike
+from sim.model.expectations import ExpectationState
 from sim.model.kernels import neighbours
 from sim.model.ledger import Ledger
 from sim.model.municipal import municipal_stage
@@ -100,6 +101,7 @@ class EGovModel(mesa.Model):
         )
         self.blocks = block_arrays(self.catalogue, self.params.leadership.central_branding)
         self.choice_rule = choice_rule
+        self.expectations = ExpectationState.start(self.coverage())
         self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()
         self.clubs = build_clubs(self.state.population, self.params.peers.club_size)
         self.region_retry_at = np.zeros((self.rstate.n, len(self.catalogue)), dtype=np.int32)
@@ -191,8 +193,9 @@ class EGovModel(mesa.Model):
             regional.adoption_stage(self)
 
     def accounting_stage(self) -> None:
-        """Book benefits, compute this quarter's outputs, collect them."""
+        """Book benefits, update expected coverage, compute this quarter's outputs, collect them."""
         benefit_stage(self)
+        self.expectations.observe(self)
         self.current = metrics.compute(self)
         self.datacollector.collect(self)
 

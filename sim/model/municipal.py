@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import cooperation, peers
+from sim.model.expectations import expected_network_cells
 from sim.model.kernels import decide as dk
 from sim.model.kernels import grants as gk
 from sim.model.kernels import implement as ik
@@ -118,7 +119,6 @@ def decision_records(
     ctx = dk.DecideContext(
         model.platform_live(),
         model.standard_set(),
-        model.network_now(),
         float(model.central.credibility),
         int(model.quarter),
         u,
@@ -138,6 +138,7 @@ def decision_records(
         eff.obligation,
         eff.enforcement,
         eff.enforcement_signal,
+        expected_network_cells(model),
     )
     return tuple(ctx), tuple(cells), out
 

@@ -70,7 +70,9 @@ class Records:
 
 def _municipal_terms(p) -> dk.MunicipalTerms:
     """Decision first: regions have their own review hazard."""
-    return pick(dk.MunicipalTerms, p.decision, p.regional, p.implementation, p.leadership)
+    return pick(
+        dk.MunicipalTerms, p.decision, p.regional, p.implementation, p.leadership, p.expectations
+    )
 
 
 def _regional_terms(p) -> rk.RegionalTerms:

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.model import cooperation
 from sim.model.effects import GrantOffer, GrantPool
+from sim.model.expectations import expected_network
 from sim.model.kernels import benefits as bk
 from sim.model.kernels import regional as rk
 from sim.model.rules.implementation import overrun
@@ -101,7 +102,7 @@ def adoption_stage(model: EGovModel) -> None:
         pressure=eff.region_pressure,
         gross=model.region_gross,
         live=model.platform_live(),
-        network=model.network_now(),
+        network=expected_network(model),
         credibility=float(model.central.credibility),
         quarter=q,
     )

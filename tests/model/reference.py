@@ -62,15 +62,60 @@ def neighbour_share(model, adj, i: int, b: int) -> float:
     return adopted / total if total > 0 else 0.0
 
 
-def network_factor(model, b: int, exponent: float, floor: float) -> float:
-    """Benefit share realised at the current population coverage of block b."""
+def coverage(model, b: int) -> float:
+    """Population share of the country connected to the standard block b."""
     pop_all, pop_connected = 0.0, 0.0
     for mun in model.agents_by_type[Municipality]:
         pop_all += mun.population
         if int(model.state.status[mun.index, b]) == ADOPTED:
             pop_connected += mun.population
-    coverage = clip(pop_connected / pop_all, 0.0, 1.0)
-    return floor + (1.0 - floor) * coverage**exponent
+    return clip(pop_connected / pop_all, 0.0, 1.0)
+
+
+def network_factor(model, b: int, exponent: float, floor: float) -> float:
+    """Benefit share at the coverage of block b expected now, before any device's signal."""
+    return floor + (1.0 - floor) * anchored_expectation(model, b) ** exponent
+
+
+def own_expectation(model, b: int) -> float:
+    """Adaptive expectation of block b's coverage from its own trend (docs/ODD.md §7.11)."""
+    ep, state = model.params.expectations, model.expectations
+    w, cov = ep.adaptive_weight, coverage(model, b)
+    trend = float(state.trend[b]) + w * (cov - float(state.observed[b]) - float(state.trend[b]))
+    horizon = 4.0 * model.params.decision.horizon_years
+    target = clip(cov + ep.trend_weight * horizon * trend, 0.0, 1.0)
+    if w >= 1.0:
+        return target
+    return float(state.expected[b]) + w * (target - float(state.expected[b]))
+
+
+def anchored_expectation(model, b: int) -> float:
+    """Own expectation, at least prerequisite_weight x the least-expected prerequisite's."""
+    weight = model.params.expectations.prerequisite_weight
+    own = own_expectation(model, b)
+    prereqs = all_prerequisites(model.catalogue, model.catalogue.keys[b])
+    if weight == 0.0 or not prereqs:
+        return own
+    keys = list(model.catalogue.keys)
+    least = min(own_expectation(model, keys.index(p)) for p in prereqs)
+    return max(own, weight * least)
+
+
+def cell_network(model, i: int, b: int, ctx: dict) -> float:
+    """Network factor municipality i expects for block b, with devices' signals (§7.11)."""
+    signal = clip(float(model.effects.coverage_signal[i, b]), 0.0, 1.0)
+    if not model.effects.coverage_signal.any():
+        return ctx["network"][b]
+    dp, blk = model.params.decision, ctx["blocks"][b]
+    base = ctx["expected"][b]
+    heard = base + (1.0 - base) * (model.params.expectations.signal_weight * signal)
+    return dp.network_floor + (1.0 - dp.network_floor) * heard**blk.network_exponent
+
+
+def first_mover(model, i: int, b: int, ctx: dict) -> float:
+    """Value of waiting for others: weight x the benefit share still hanging on them."""
+    weight = model.params.expectations.first_mover_weight
+    return 0.0 if weight == 0.0 else weight * (1.0 - cell_network(model, i, b, ctx))
 
 
 def grant_share(model, i: int, b: int) -> float:
@@ -163,7 +208,7 @@ def cell_values(model, mun: Municipality, b: int, ctx: dict) -> tuple[float, flo
         * (1.0 - blk.spillover_share)
         * pop
         * skills
-        * ctx["network"][b]
+        * cell_network(model, i, b, ctx)
         * belief
         * cred
     )
@@ -183,6 +228,7 @@ def cell_values(model, mun: Municipality, b: int, ctx: dict) -> tuple[float, flo
         + common
         + lead  # leadership favours the standard only
         + float(eff.pressure[i, b])
+        - first_mover(model, i, b, ctx)
     )
 
     # Local non-standard solution: no trust needed, no grants; pressure only counts
@@ -234,6 +280,7 @@ def reference_probabilities(model) -> tuple[list[list[float]], list[list[float]]
             for b, blk in enumerate(blocks)
         ],
     }
+    ctx["expected"] = [anchored_expectation(model, b) for b in range(len(blocks))]
     n = model.state.n
     p_std = [[0.0] * len(blocks) for _ in range(n)]
     p_loc = [[0.0] * len(blocks) for _ in range(n)]

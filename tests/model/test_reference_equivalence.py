@@ -32,7 +32,7 @@ from sim.instruments.financial import FinancialIncentive
 from sim.instruments.legislation import Legislation
 from sim.model.jit import njit
 from sim.model.model import EGovModel
-from sim.model.params import CountryParams, ModelParams, TimeParams
+from sim.model.params import CountryParams, ExpectationParams, ModelParams, TimeParams
 from sim.model.rules import decision as dr
 from sim.model.state import ADOPTED, IMPLEMENTING, LOCAL
 
@@ -105,8 +105,17 @@ def test_reference_equals_vectorised_probabilities_exactly(small_params):
         time=small_params.time,
         decision=type(small_params.decision)(local_trust_threshold=0.6, consider_hazard=0.6),
     )
+    # Forward-looking expectations (trend, prerequisites, the wait for others, §7.11).
+    forward = ModelParams(
+        country=small_params.country,
+        time=small_params.time,
+        expectations=ExpectationParams(
+            adaptive_weight=0.5, trend_weight=0.5, prerequisite_weight=1.0, first_mover_weight=1.0
+        ),
+    )
     runs = [
         (small_params, funded_mandate()),
+        (forward, funded_mandate()),
         (small_params, funded_mandate(budget=2e6)),
         (low_trust, funded_mandate()),
         (low_trust, []),

@@ -23,6 +23,7 @@ import numpy as np
 
 from sim.model.jit import njit
 from sim.model.rules import decision as dr
+from sim.model.rules import expectations as er
 from sim.model.rules.numeric import clip
 from sim.model.state import ADOPTED, FAILED, LOCAL, NONE
 
@@ -42,6 +43,7 @@ class MunicipalTerms(NamedTuple):
     consider_hazard: float  # 1/quarter: chance a block is reviewed
     retry_after: int  # quarters before a failed block may be tried again
     mandated_retry_after: int  # the same for a block under a mandate's pull
+    first_mover_weight: float  # index: value of waiting for others (expectations)
 
 
 class DecideContext(NamedTuple):
@@ -49,7 +51,6 @@ class DecideContext(NamedTuple):
 
     live: np.ndarray  # (B,) bool: platform live
     standard: np.ndarray  # (B,) bool: interoperability standard set
-    network: np.ndarray  # (B,) network factor now
     credibility: float  # central's delivery record
     quarter: int
     u: np.ndarray  # (M, B) review-and-choice draws
@@ -72,6 +73,7 @@ class DecideCells(NamedTuple):
     obligation: np.ndarray  # mandates: how far the deadline has come (0..1)
     enforcement: np.ndarray  # mandates: credibility of enforcement
     signal: np.ndarray  # credibility added by sanctions and monitoring
+    network: np.ndarray  # network factor at the coverage expected (rules/expectations.py)
 
 
 class DecideRows(NamedTuple):
@@ -201,7 +203,7 @@ def _value_cell(r, t, blk, inputs, at, can, out):
         skills=rows.skills[i],
         risk_cut=rows.guardian[i] * t.guardian_risk_cut,
         belief=cells.belief[i, b],
-        network=ctx.network[b],
+        network=cells.network[i, b],
         gross_cost=cells.gross_cost[i, b],
         cut=c,
         grant=cells.grant[i, b],
@@ -215,6 +217,7 @@ def _value_cell(r, t, blk, inputs, at, can, out):
     v_std, cost_std, v_loc, cost_loc = 0.0, 0.0, 0.0, 0.0
     if can[0]:
         v_std, cost_std = dr.standard_value(r, blk, cell)
+        v_std -= er.first_mover_cost(t.first_mover_weight, cell.network)  # §7.11
     if can[1]:
         v_loc, cost_loc = dr.local_value(r, blk, cell)
     return v_std, cost_std, v_loc, cost_loc

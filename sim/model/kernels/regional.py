@@ -42,7 +42,7 @@ class RegionInputs(NamedTuple):
     pressure: np.ndarray  # (R, B)
     gross: np.ndarray  # (R, B) integration cost
     live: np.ndarray  # (B,) platform live
-    network: np.ndarray  # (B,)
+    network: np.ndarray  # (B,) network factor at the coverage expected
     credibility: float
     quarter: int
 

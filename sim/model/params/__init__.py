@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sim.model.fields import Validated
 from sim.model.params.behaviour import CitizenParams, DecisionParams, LeadershipParams, TrustParams
 from sim.model.params.cooperation import CooperationParams
+from sim.model.params.expectations import ExpectationParams
 from sim.model.params.geography import CountryParams, TimeParams
 from sim.model.params.governments import CentralParams, RegionalParams
 from sim.model.params.money import BudgetParams, ImplementationParams
@@ -27,6 +28,7 @@ __all__ = [
     "CooperationParams",
     "CountryParams",
     "DecisionParams",
+    "ExpectationParams",
     "ImplementationParams",
     "LeadershipParams",
     "ModelParams",
@@ -45,6 +47,7 @@ class ModelParams(Validated):
     time: TimeParams = field(default_factory=TimeParams)
     budget: BudgetParams = field(default_factory=BudgetParams)
     decision: DecisionParams = field(default_factory=DecisionParams)
+    expectations: ExpectationParams = field(default_factory=ExpectationParams)
     implementation: ImplementationParams = field(default_factory=ImplementationParams)
     trust: TrustParams = field(default_factory=TrustParams)
     citizens: CitizenParams = field(default_factory=CitizenParams)
@@ -60,6 +63,7 @@ PARAM_GROUPS: dict[str, type] = {
     "time": TimeParams,
     "budget": BudgetParams,
     "decision": DecisionParams,
+    "expectations": ExpectationParams,
     "implementation": ImplementationParams,
     "trust": TrustParams,
     "citizens": CitizenParams,
