@@ -9,14 +9,18 @@ import pytest
 from sim.instruments.shared_services import SharedResourceCentre, SoftwareReuse
 from sim.model.fields import ParameterError
 from sim.model.model import EGovModel
-from sim.model.params import ModelParams
+from sim.model.params import CooperationParams, ModelParams
 from sim.model.params.geography import CountryParams
 from sim.model.state import IMPLEMENTING
 
 SEEDS = np.random.SeedSequence(808).spawn(6)
-# 200 municipalities, lognormal sizes ~[2, 28, 79, 57, 34] per class, no regional tier:
-# the national centre is the only one, so its members and fees are all the instrument's.
-SYNTHETIC = ModelParams(country=CountryParams(name="synthetic", n_municipalities=200, n_regions=0))
+# 200 municipalities, lognormal sizes ~[2, 28, 79, 57, 34] per class, no regional tier
+# and no endogenous co-operation (docs/ODD.md §7.4): the national centre is the only
+# one, so its members and fees are all the instrument's.
+SYNTHETIC = ModelParams(
+    country=CountryParams(name="synthetic", n_municipalities=200, n_regions=0),
+    cooperation=CooperationParams(enabled=False),
+)
 
 
 def adoption_by_size(model: EGovModel) -> tuple[float, float]:
