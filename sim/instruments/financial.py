@@ -145,7 +145,8 @@ class FinancialIncentive(Instrument[FinancialIncentiveParams]):
             return p.budget_cover * p.intensity * float(cells.sum())
         if p.budget_per_capita > 0:
             rows = self.target_cells.any(axis=1)
-            return p.budget_per_capita * float(model.state.population[rows].sum())
+            per_capita = p.budget_per_capita * model.money.price_level  # Danish prices
+            return per_capita * float(model.state.population[rows].sum())
         return p.budget
 
     def apply(self, model: EGovModel, effects: Effects) -> None:

@@ -30,7 +30,7 @@ class CentralGovernment(mesa.Agent):
         super().__init__(model)
         cp = model.params.central
         nb = len(model.catalogue)
-        self.budget_year = model.params.budget.central_per_capita * model.state.population.sum()
+        self.budget_year = model.money.central_budget  # size and price level applied
         self.free_budget = 0.0
         self.priority = cp.priority_mean
         self.leadership = cp.leadership

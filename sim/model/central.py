@@ -150,18 +150,20 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> 
         commitment = np.where(eff.mandated, eff.pressure, 0.0).mean(axis=0)
     else:  # no obligation anywhere: the mean of zeros
         commitment = np.zeros(len(gov.platform))
+    factor = model.money.platform_factor  # the country's size and price level
     for b in candidates:
         blk = cat[int(b)]
+        cost = blk.platform_cost * factor
         national = blocks.benefit[b] * pop * skills * pv * cp.expected_coverage
-        ratio = national * gov.priority * (0.5 + gov.leadership) / max(blk.platform_cost, 1.0)
+        ratio = national * gov.priority * (0.5 + gov.leadership) / max(cost, 1.0)
         ratio += commitment[b]
         hazard = 1.0 if commitment[b] > 0 else cp.build_hazard  # the law obliges a review now
         p = hazard / (1.0 + np.exp(-(ratio - 1.0) / dp.logit_scale))
-        yearly = blk.platform_cost / max(blk.platform_quarters / 4.0, 1.0)
+        yearly = cost / max(blk.platform_quarters / 4.0, 1.0)
         if u[b] < p and yearly <= gov.free_budget:
             if overruns is None:
                 overruns = overrun(u_ovr, model.params.implementation)
-            total = blk.platform_cost * (1.0 + cp.platform_overrun_scale * overruns[b])
+            total = cost * (1.0 + cp.platform_overrun_scale * overruns[b])
             gov.platform[b] = BUILDING
             gov.since[b] = model.quarter
             quarters = max(blk.platform_quarters, 1)  # a zero build time means "next quarter"

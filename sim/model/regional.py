@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.country_money import integration_cost
 from sim.model.effects import GrantOffer, GrantPool
 from sim.model.kernels import benefits as bk
 from sim.model.kernels import regional as rk
@@ -63,7 +64,7 @@ def step(reg: RegionalGovernment) -> None:
         model.effects.grant_offers.append(offer)
     members = int((model.state.centre_member & ~model.state.instrument_member & mine).sum())
     if members:
-        model.ledger.spend("regional", members * rp.centre_cost_per_member / 4.0, "shared centre")
+        model.ledger.spend("regional", members * rp.centre_cost_per_member * model.money.price_level / 4.0, "shared centre")
 
 
 def region_gross_cost(model: EGovModel) -> np.ndarray:
@@ -73,7 +74,7 @@ def region_gross_cost(model: EGovModel) -> np.ndarray:
     eff = effective_population(pop, bp.scale_breaks, bp.scale_rates)
     fixed = np.array([b.integration_fixed for b in model.catalogue])
     per_cap = np.array([b.integration_per_capita for b in model.catalogue])
-    return fixed[None, :] + eff[:, None] * per_cap[None, :]
+    return integration_cost(fixed, per_cap, pop, eff, bp, model.money.price_level)
 
 
 def adoption_stage(model: EGovModel) -> None:
