@@ -41,6 +41,7 @@ class CentralGovernment(mesa.Agent):
         self.remaining = np.zeros(nb, dtype=np.int32)
         self.due = np.zeros(nb)
         self.instalment = np.zeros(nb)
+        self.overrun_share = np.zeros(nb)  # part of each build payment above the cost
         self.since = np.zeros(nb, dtype=np.int32)
         self.failures = 0
         self.running: np.ndarray | None = None  # (B,) quarterly platform running cost

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.cost_split import OVERRUN
 from sim.model.fastmath import clip
 from sim.model.rules.decision import annuity
 from sim.model.rules.implementation import overrun
@@ -80,16 +81,13 @@ def _progress_builds(gov: CentralGovernment, u_prog: np.ndarray, u_fail: np.ndar
     slip = model.params.implementation.slip_probability * (1.0 - gov.leadership)
     advanced = building & (u_prog >= slip)
     pay = np.where(building, np.minimum(gov.instalment, gov.due), 0.0)
-    if pay.sum() > 0:
-        model.ledger.spend("central", float(pay.sum()), "platform build")
+    _book_build(model, pay, gov.overrun_share)
     gov.due -= pay
     gov.remaining[advanced] -= 1
     done = building & (gov.remaining <= 0)
     if not done.any():
         return
-    leftover = float(gov.due[done].sum())
-    if leftover > 0:
-        model.ledger.spend("central", leftover, "platform build")
+    _book_build(model, np.where(done, gov.due, 0.0), gov.overrun_share)
     gov.due[done] = 0.0
     cp = model.params.central
     p_fail = model.blocks.platform_failure * (
@@ -109,6 +107,16 @@ def _progress_builds(gov: CentralGovernment, u_prog: np.ndarray, u_fail: np.ndar
     n_live = int((done & ~failed).sum())
     if n_live:
         gov.credibility += (1.0 - gov.credibility) * (1.0 - (1.0 - cp.credibility_gain) ** n_live)
+
+
+def _book_build(model, pay: np.ndarray, overrun_share: np.ndarray) -> None:  # noqa: ANN001
+    """Book build payments: the part above the planned cost as ``overrun``."""
+    over = float((pay * overrun_share).sum())
+    build = float(pay.sum()) - over
+    if build > 0:
+        model.ledger.spend("central", build, "platform build")
+    if over > 0:
+        model.ledger.spend("central", over, OVERRUN)
 
 
 def _retry_failed(gov: CentralGovernment) -> None:
@@ -170,4 +178,5 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> 
             gov.remaining[b] = quarters
             gov.due[b] = total
             gov.instalment[b] = total / quarters
+            gov.overrun_share[b] = max(total - cost, 0.0) / total if total > 0 else 0.0
             gov.free_budget -= yearly

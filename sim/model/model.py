@@ -27,6 +27,7 @@ from sim.model.block_arrays import block_arrays
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
 from sim.model.countries import build_country
+from sim.model.cost_split import CostSplit
 from sim.model.country_money import country_money
 from sim.model.effects import Effects, InstrumentLike
 from sim.model.kernels import neighbours
@@ -92,6 +93,7 @@ class EGovModel(mesa.Model):
         self.streams = Streams(*self.rng.spawn(len(Streams._fields)))
         self.country = build_country(self.params.country, self.streams.init)
         self.money = country_money(self.params, float(self.country.population.sum()))
+        self.cost_split = CostSplit(self.country.n_municipalities, len(self.catalogue))
         self.state = init_municipal_state(
             self.country, self.catalogue, self.params, self.streams.init
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.cost_split import OVERRUN
 from sim.model.country_money import integration_cost
 from sim.model.effects import GrantOffer, GrantPool
 from sim.model.kernels import benefits as bk
@@ -124,7 +125,10 @@ def _pay_starts(model: EGovModel, starts: np.ndarray, cost: np.ndarray, u_ovr: n
     for b in np.flatnonzero(starts.any(axis=0)):
         fits = starts[:, b]
         actual = cost[fits, b] * (1.0 + ip.local_overrun_scale * overrun(u_ovr[fits, b], ip))
-        model.ledger.spend("regional", float(actual.sum()), "own integration")
+        over = np.maximum(actual - cost[fits, b], 0.0)  # an underrun books no overrun
+        model.ledger.spend("regional", float((actual - over).sum()), "own integration")
+        if over.sum() > 0:
+            model.ledger.spend("regional", float(over.sum()), OVERRUN)
 
 
 def region_skills(model: EGovModel) -> np.ndarray:
