@@ -26,8 +26,8 @@ from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
 from sim.model.block_arrays import block_arrays
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
-from sim.model.countries import build_country
 from sim.model.cost_split import CostSplit
+from sim.model.countries import build_country
 from sim.model.country_money import country_money
 from sim.model.effects import Effects, InstrumentLike
 from sim.model.kernels import neighbours

@@ -65,7 +65,11 @@ def step(reg: RegionalGovernment) -> None:
         model.effects.grant_offers.append(offer)
     members = int((model.state.centre_member & ~model.state.instrument_member & mine).sum())
     if members:
-        model.ledger.spend("regional", members * rp.centre_cost_per_member * model.money.price_level / 4.0, "shared centre")
+        model.ledger.spend(
+            "regional",
+            members * rp.centre_cost_per_member * model.money.price_level / 4.0,
+            "shared centre",
+        )
 
 
 def region_gross_cost(model: EGovModel) -> np.ndarray:
