@@ -115,11 +115,14 @@ def test_the_penalty_form_is_a_poverty_trap():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("country", ["denmark", "netherlands", "austria"])
+@pytest.mark.parametrize("country", ["denmark", "netherlands", "austria", "synthetic"])
 def test_funding_pays_and_unfunded_mandates_cost_trust(country):
     """P6 (OECD 2009): trust falls after an unfunded mandate and not after a funded one;
-    funded adopts at least as much as unfunded, on every preset."""
+    funded adopts at least as much as unfunded, on every preset and on the synthetic
+    1,000-municipality country of the effects table (pools scale with the country)."""
     sets = (f"country.name={country}",)
+    if country == "synthetic":
+        sets += ("country.n_municipalities=1000",)
     trust = {
         n: finals(n, sets, "trust_mc") for n in ("baseline", "unfunded_mandate", "funded_mandate")
     }
