@@ -75,7 +75,7 @@ class BudgetParams(Validated):
         source="assumption: a national platform is mostly fixed cost (design, security, "
         "procurement) plus a part growing with users; halfway between fixed (0) and per "
         "inhabitant (1). Check: Estonia's derived central budget (EUR 21 M/yr) is about "
-        "half its central ICT investment (EUR 40 M in 2018, National Audit Office)",
+        f"half its central ICT investment (EUR 40 M in 2018, {CAL} §4)",
         doc="platform build cost grows as (population / reference_population) ** this "
         "(0: Denmark-sized cost in every country)",
     )
