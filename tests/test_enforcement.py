@@ -107,9 +107,19 @@ def test_sanctions_do_not_lower_compliance():
 
 @pytest.mark.slow
 def test_the_penalty_form_is_a_poverty_trap():
-    """The old form, a fine out of the free envelope, complies less than the common form."""
-    penalty = finals("legislation_sanctions", ("instruments.1.form=penalty",), "compliance")
-    refund = finals("legislation_sanctions", metric="compliance")
+    """The old form, a fine out of the free envelope, complies less than the common form.
+
+    The trap bites where the envelope binds. Since fixed integration costs are charged
+    per inhabitant below 20,000 (docs/ODD.md §7.1, country scale), Danish municipalities
+    mostly have money left after the fine (Denmark: +0.004 [+0.001, +0.007], 24 seeds);
+    Austria (median municipality ~1,900 inhabitants) shows it clearly (+0.021
+    [+0.016, +0.026], 8 seeds).
+    """
+    austria = ("country.name=austria",)
+    penalty = finals(
+        "legislation_sanctions", (*austria, "instruments.1.form=penalty"), "compliance"
+    )
+    refund = finals("legislation_sanctions", austria, metric="compliance")
     mean, low, high = ci(refund - penalty)
     assert low > 0, (mean, low, high)
 
