@@ -21,10 +21,10 @@ Setting ``price_level = 1``, ``platform_cost_exponent = 0`` and
 versions, for any country (the switch that shows the mechanism's effect).
 
 Municipal integration costs keep the concave vendor curve of the catalogue and add
-one rule for small places: below ``fixed_full_population`` the fixed part is charged
-in proportion to the population, as the vendor priced every inhabitant below 20,000
-(docs/calibration-sources.md §4, KMD 2006), so a 2,000-inhabitant municipality is not
-charged the full fixed cost of a 45,000-inhabitant one.
+one rule for small places: below ``fixed_full_population`` (10,000) the fixed part is
+charged in proportion to the population, after the vendor that priced every inhabitant
+below 20,000 alike (docs/calibration-sources.md §4, KMD 2006), so a 2,000-inhabitant
+municipality is not charged the full fixed cost of a 45,000-inhabitant one.
 """
 
 from __future__ import annotations

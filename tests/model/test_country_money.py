@@ -59,8 +59,9 @@ def test_platform_costs_and_central_budget_follow_the_size_law():
 
 
 def test_a_small_municipality_can_afford_a_block_from_a_year_of_its_envelope():
-    """KMD priced every inhabitant below 20,000 alike (docs/calibration-sources.md §4):
-    at 2,000 inhabitants a block costs about one year of the free envelope, not ~5."""
+    """Below 10,000 inhabitants the fixed part is charged per inhabitant (after the KMD
+    curve, docs/calibration-sources.md §4): at 2,000 inhabitants a block costs about 1.4
+    years of the free envelope, not ~5."""
     bp = BudgetParams()
     cat = load_catalogue()
     fixed = np.array([b.integration_fixed for b in cat])
@@ -69,7 +70,7 @@ def test_a_small_municipality_can_afford_a_block_from_a_year_of_its_envelope():
     eff = effective_population(pop, bp.scale_breaks, bp.scale_rates)
     free = bp.priority_mean * bp.innovation_share * bp.ict_per_capita * pop[0]
     cost = integration_cost(fixed, per_cap, pop, eff, bp, 1.0)[0]
-    assert cost.mean() < 1.1 * free
+    assert cost.mean() < 1.5 * free
     full = BudgetParams(fixed_full_population=0.0)
     old = integration_cost(fixed, per_cap, pop, eff, full, 1.0)[0]
     assert old.mean() > 4 * free  # the full fixed cost: years of saving

@@ -89,11 +89,12 @@ class BudgetParams(Validated):
         "** this (1: central_per_capita per inhabitant)",
     )
     fixed_full_population: float = param(
-        20_000.0,
+        10_000.0,
         unit="inhabitants",
         bounds=(0.0, None),
-        source=f"{CAL} §4: KMD vendor curve 2006 priced every inhabitant up to 20k at the "
-        "full rate, so below 20k a migration cost grew with population",
+        source=f"assumption, after {CAL} §4 (KMD vendor curve 2006: every inhabitant up to "
+        "20k at the full rate, so small places paid by size); half that band, because 20k "
+        "halves the size gap of pattern P2 (0.084 < 0.1, docs/ODD.md §7.1)",
         doc="below this size the fixed integration cost falls in proportion to "
         "population (0: the full fixed cost for every municipality)",
     )
