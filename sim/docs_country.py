@@ -50,6 +50,7 @@ def country_row(label: str, cp: CountryParams) -> list[str]:
     cost = integration_cost(fixed, per_cap, sizes, eff, bp, money.price_level).mean(axis=1)
     envelope = bp.innovation_share * money.ict_per_capita * pop
     free = bp.priority_mean * bp.innovation_share * money.ict_per_capita * sizes  # EUR/yr
+    central_free = params.central.priority_mean  # share of the central budget for new builds
     return [
         label,
         f"{country.n_municipalities:,}",
@@ -58,7 +59,7 @@ def country_row(label: str, cp: CountryParams) -> list[str]:
         _m(money.central_budget),
         f"{money.platform_factor:.3f}",
         _m(build * money.platform_factor),
-        f"{build * money.platform_factor / (bp.priority_mean * money.central_budget):.1f}",
+        f"{build * money.platform_factor / (central_free * money.central_budget):.1f}",
         _m(money.regional_per_capita * pop.sum()),
         f"{envelope.mean():,.0f}",
         f"{sizes[0]:,.0f}",
@@ -78,7 +79,7 @@ HEADER: Sequence[str] = (
     "central budget (EUR M/yr)",
     "platform cost factor",
     "platforms to build (EUR M, before overruns)",
-    "years of free central budget they take",
+    "years of free central budget they take (at mean central priority)",
     "regional budget (EUR M/yr)",
     "mean municipal innovation envelope (EUR/yr)",
     "median municipality (inhabitants)",
