@@ -110,8 +110,8 @@ def test_the_penalty_form_is_a_poverty_trap():
     """The old form, a fine out of the free envelope, complies less than the common form.
 
     The trap bites where the envelope binds. Since fixed integration costs are charged
-    per inhabitant below 20,000 (docs/ODD.md §7.1, country scale), Danish municipalities
-    mostly have money left after the fine (Denmark: +0.004 [+0.001, +0.007], 24 seeds);
+    per inhabitant below 10,000 (docs/ODD.md §7.1, country scale), Danish municipalities
+    mostly have money left after the fine (Denmark: +0.006 [+0.003, +0.010], 24 seeds);
     Austria (median municipality ~1,900 inhabitants) shows it clearly (+0.021
     [+0.016, +0.026], 8 seeds).
     """
