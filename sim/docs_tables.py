@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from sim.model.blocks import FIELDS, SOURCED_FIELDS, Catalogue, load_catalogue
+from sim.model.country_money import integration_cost
 from sim.model.fields import field_table
 from sim.model.params import PARAM_GROUPS, ImplementationParams, ModelParams
 from sim.model.rules.decision import annuity
@@ -232,6 +233,12 @@ def derived_section(params: ModelParams | None = None) -> str:
     return "\n".join(out)
 
 
+def _block_cost(blk: Any, pop: np.ndarray, eff: np.ndarray, bp: Any) -> np.ndarray:
+    """(N,) integration cost of one block at Danish prices (the model's rule)."""
+    one = np.array([blk.integration_fixed]), np.array([blk.integration_per_capita])
+    return integration_cost(*one, pop, eff, bp, 1.0)[:, 0]
+
+
 def affordability_table(p: ModelParams) -> str:
     """Smallest municipality whose free budget covers one year of a block's gross cost.
 
@@ -245,9 +252,8 @@ def affordability_table(p: ModelParams) -> str:
     shares = (bp.priority_mean, 1.0, bp.priority_mean + bp.carry_over_years)
     rows = []
     for blk in load_catalogue():
-        commit = (blk.integration_fixed + eff * blk.integration_per_capita) / max(
-            blk.integration_quarters / 4.0, 1.0
-        )
+        gross = _block_cost(blk, pop, eff, bp)
+        commit = gross / max(blk.integration_quarters / 4.0, 1.0)
         cells = []
         for share in shares:
             fits = share * envelope >= commit
@@ -271,7 +277,7 @@ def size_table(p: ModelParams, block: str = "digital_post") -> str:
         arr = np.array([float(pop)])
         staff = ip.capacity_per_1000 * (pop / 1000.0) ** ip.capacity_exponent
         eff = float(effective_population(arr, bp.scale_breaks, bp.scale_rates)[0])
-        cost = blk.integration_fixed + eff * blk.integration_per_capita
+        cost = float(_block_cost(blk, arr, np.array([eff]), bp)[0])
         free = bp.ict_per_capita * pop * bp.innovation_share * bp.priority_mean
         rows.append(
             [
@@ -296,8 +302,16 @@ def size_table(p: ModelParams, block: str = "digital_post") -> str:
     return "\n".join(table(header, rows))
 
 
+def country_section() -> str:
+    """Derived money of each preset (``sim.docs_country``)."""
+    from sim.docs_country import HEADER, country_rows
+
+    return "\n".join(table(HEADER, country_rows()))
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "parameters": parameters_section,
+    "country": country_section,
     "instruments": instruments_section,
     "blocks": blocks_section,
     "derived": derived_section,

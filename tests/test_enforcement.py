@@ -118,19 +118,32 @@ def test_sanctions_do_not_lower_compliance():
 
 @pytest.mark.slow
 def test_the_penalty_form_is_a_poverty_trap():
-    """The old form, a fine out of the free envelope, complies less than the common form."""
-    penalty = finals("legislation_sanctions", ("instruments.1.form=penalty",), "compliance")
-    refund = finals("legislation_sanctions", metric="compliance")
+    """The old form, a fine out of the free envelope, complies less than the common form.
+
+    The trap bites where the envelope binds. Since fixed integration costs are charged
+    per inhabitant below 10,000 (docs/ODD.md §7.1, country scale), Danish municipalities
+    mostly have money left after the fine (Denmark: +0.006 [+0.003, +0.010], 24 seeds);
+    Austria (median municipality ~1,900 inhabitants) shows it clearly (+0.021
+    [+0.016, +0.026], 8 seeds).
+    """
+    austria = ("country.name=austria",)
+    penalty = finals(
+        "legislation_sanctions", (*austria, "instruments.1.form=penalty"), "compliance"
+    )
+    refund = finals("legislation_sanctions", austria, metric="compliance")
     mean, low, high = ci(refund - penalty)
     assert low > 0, (mean, low, high)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("country", ["denmark", "netherlands", "austria"])
+@pytest.mark.parametrize("country", ["denmark", "netherlands", "austria", "synthetic"])
 def test_funding_pays_and_unfunded_mandates_cost_trust(country):
     """P6 (OECD 2009): trust falls after an unfunded mandate and not after a funded one;
-    funded adopts at least as much as unfunded, on every preset."""
+    funded adopts at least as much as unfunded, on every preset and on the synthetic
+    1,000-municipality country of the effects table (pools scale with the country)."""
     sets = (f"country.name={country}",)
+    if country == "synthetic":
+        sets += ("country.n_municipalities=1000",)
     trust = {
         n: finals(n, sets, "trust_mc") for n in ("baseline", "unfunded_mandate", "funded_mandate")
     }

@@ -41,6 +41,7 @@ TOP_LEVEL = {
     "sim.cli_options": "cli",
     "sim.cli_explore": "cli",
     "sim.docs_tables": "cli",
+    "sim.docs_country": "cli",
     "sim.docs_instruments": "cli",
     "sim.docs_effects": "cli",
     "sim.effects_catalogue": "cli",

@@ -25,6 +25,7 @@ from sim.instruments.base import (
     register,
     resolve_municipalities,
 )
+from sim.instruments.financial import pool_per_capita
 from sim.model.effects import GrantOffer, GrantPool
 from sim.model.fields import param
 
@@ -124,6 +125,15 @@ class CooperationAgreementParams(InstrumentParams):
         doc="share of the signatories' population that others expect to connect, once "
         "signed (times intensity; expected-coverage signal, docs/ODD.md §7.11)",
     )
+    budget_per_capita: float = param(
+        0.0,
+        unit="EUR/inhabitant",
+        bounds=(0.0, None),
+        source="assumption: a pool per inhabitant of the targeted municipalities scales "
+        "with the country (EUR 10 per inhabitant is about Denmark's EUR 60 M)",
+        doc="pool per inhabitant of the targeted municipalities, at Danish prices (times "
+        "the country's price level); when > 0 it replaces budget",
+    )
     commitment_events: float = param(
         0.1,
         unit="events/quarter",
@@ -160,7 +170,10 @@ class CooperationAgreement(Participation[CooperationAgreementParams]):
         """Resolve targets and open the pool that pays the cost split."""
         super().initialize(model)
         p = self.p
-        self.pool = GrantPool(payer=p.run_by, remaining=p.budget, label=self.name)
+        size = p.budget
+        if p.budget_per_capita > 0:
+            size = pool_per_capita(model, self.target_cells, p.budget_per_capita)
+        self.pool = GrantPool(payer=p.run_by, remaining=size, label=self.name)
 
     @property
     def signed_at(self) -> int:

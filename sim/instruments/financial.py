@@ -92,6 +92,16 @@ class FinancialIncentiveParams(InstrumentParams):
         super().__post_init__()
 
 
+def pool_per_capita(model: EGovModel, target_cells: np.ndarray, per_capita: float) -> float:
+    """EUR in a pool sized per inhabitant of the targeted municipalities.
+
+    ``per_capita`` is written at Danish prices and scaled by the country's price level
+    (``sim.model.country_money``), so one scenario funds every country alike.
+    """
+    rows = target_cells.any(axis=1)
+    return per_capita * model.money.price_level * float(model.state.population[rows].sum())
+
+
 def check_tiers(tiers: object) -> None:
     """Tiers are [upto, share] pairs, upto > 0 strictly ascending, share in [0, 1]."""
     allowed = "a list of [upto, share] pairs, upto > 0 strictly ascending, share in [0, 1]"
@@ -144,8 +154,7 @@ class FinancialIncentive(Instrument[FinancialIncentiveParams]):
             cells = model.state.gross_cost * self.target_cells * self.share
             return p.budget_cover * p.intensity * float(cells.sum())
         if p.budget_per_capita > 0:
-            rows = self.target_cells.any(axis=1)
-            return p.budget_per_capita * float(model.state.population[rows].sum())
+            return pool_per_capita(model, self.target_cells, p.budget_per_capita)
         return p.budget
 
     def apply(self, model: EGovModel, effects: Effects) -> None:

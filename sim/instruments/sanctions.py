@@ -203,7 +203,7 @@ class Sanctions(Instrument[SanctionsParams]):
         dp = model.params.decision
         to_go = max(p.deadline - model.quarter, 0) / 4.0
         pv = annuity(dp.horizon_years, dp.discount_rate) * (1.0 + dp.discount_rate) ** -to_go
-        per_capita = p.penalty_per_capita * p.intensity * pv
+        per_capita = p.penalty_per_capita * model.money.price_level * p.intensity * pv
         st = model.state
         index = per_capita * st.population[:, None] / np.maximum(st.gross_cost, 1.0)
         effects.pressure += np.where(missing, np.minimum(index, p.max_pressure), 0.0)
@@ -215,7 +215,8 @@ class Sanctions(Instrument[SanctionsParams]):
         p = self.p
         st = model.state
         count = missing.sum(axis=1)
-        amount = p.penalty_per_capita * p.intensity * st.population / 4.0 * count
+        rate = p.penalty_per_capita * model.money.price_level * p.intensity  # Danish prices
+        amount = rate * st.population / 4.0 * count
         total = float(amount.sum())
         if total <= 0:
             return

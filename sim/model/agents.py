@@ -30,7 +30,7 @@ class CentralGovernment(mesa.Agent):
         super().__init__(model)
         cp = model.params.central
         nb = len(model.catalogue)
-        self.budget_year = model.params.budget.central_per_capita * model.state.population.sum()
+        self.budget_year = model.money.central_budget  # size and price level applied
         self.free_budget = 0.0
         self.priority = cp.priority_mean
         self.leadership = cp.leadership
@@ -44,6 +44,7 @@ class CentralGovernment(mesa.Agent):
         self.remaining = np.zeros(nb, dtype=np.int32)
         self.due = np.zeros(nb)
         self.instalment = np.zeros(nb)
+        self.overrun_share = np.zeros(nb)  # part of each build payment above the cost
         self.since = np.zeros(nb, dtype=np.int32)
         self.failures = 0
         self.running: np.ndarray | None = None  # (B,) quarterly platform running cost

@@ -33,23 +33,29 @@ class BlockArrays:
     prereq: np.ndarray  # (B, B) bool, [b, p]: p is a (transitive) prerequisite of b
 
 
-def block_arrays(catalogue: Catalogue, central_branding: float = 0.0) -> BlockArrays:
-    """Extract kernel inputs; central branding lowers visibility to municipalities."""
+def block_arrays(
+    catalogue: Catalogue, central_branding: float = 0.0, price: float = 1.0
+) -> BlockArrays:
+    """Extract kernel inputs; central branding lowers visibility to municipalities.
+
+    ``price`` is the country's price level (``sim.model.country_money``): it scales the
+    per-inhabitant benefits and running costs, written at Danish prices.
+    """
 
     def col(name: str, dtype: type = float) -> np.ndarray:
         return np.array([getattr(b, name) for b in catalogue], dtype=dtype)
 
     return BlockArrays(
-        benefit=col("benefit_per_capita"),
+        benefit=col("benefit_per_capita") * price,
         spillover=col("spillover_share"),
         network_exponent=col("network_exponent"),
         visibility=col("visibility") * (1.0 - central_branding),
         failure=col("failure_hazard"),
-        running=col("running_per_capita"),
+        running=col("running_per_capita") * price,
         quarters=col("integration_quarters", int),
         stage=col("maturity_stage", int),
         once_only=col("once_only", bool),
-        running_platform=col("platform_running_per_capita"),
+        running_platform=col("platform_running_per_capita") * price,
         platform_failure=col("platform_failure_hazard"),
         central_owned=np.array([b.owner == "central" for b in catalogue], dtype=bool),
         prereq=np.asarray(catalogue.prerequisite_matrix, dtype=bool),

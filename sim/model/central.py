@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import central_policy
+from sim.model.cost_split import OVERRUN
 from sim.model.rules.decision import annuity
 from sim.model.rules.implementation import overrun
 
@@ -70,16 +71,13 @@ def _progress_builds(gov: CentralGovernment, u_prog: np.ndarray, u_fail: np.ndar
     slip = model.params.implementation.slip_probability * (1.0 - gov.leadership)
     advanced = building & (u_prog >= slip)
     pay = np.where(building, np.minimum(gov.instalment, gov.due), 0.0)
-    if pay.sum() > 0:
-        model.ledger.spend("central", float(pay.sum()), "platform build")
+    _book_build(model, pay, gov.overrun_share)
     gov.due -= pay
     gov.remaining[advanced] -= 1
     done = building & (gov.remaining <= 0)
     if not done.any():
         return
-    leftover = float(gov.due[done].sum())
-    if leftover > 0:
-        model.ledger.spend("central", leftover, "platform build")
+    _book_build(model, np.where(done, gov.due, 0.0), gov.overrun_share)
     gov.due[done] = 0.0
     cp = model.params.central
     p_fail = model.blocks.platform_failure * (
@@ -99,6 +97,16 @@ def _progress_builds(gov: CentralGovernment, u_prog: np.ndarray, u_fail: np.ndar
     n_live = int((done & ~failed).sum())
     if n_live:
         gov.credibility += (1.0 - gov.credibility) * (1.0 - (1.0 - cp.credibility_gain) ** n_live)
+
+
+def _book_build(model, pay: np.ndarray, overrun_share: np.ndarray) -> None:  # noqa: ANN001
+    """Book build payments: the part above the planned cost as ``overrun``."""
+    over = float((pay * overrun_share).sum())
+    build = float(pay.sum()) - over
+    if build > 0:
+        model.ledger.spend("central", build, "platform build")
+    if over > 0:
+        model.ledger.spend("central", over, OVERRUN)
 
 
 def _retry_failed(gov: CentralGovernment) -> None:
@@ -140,22 +148,25 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> 
         commitment = np.where(eff.mandated, eff.pressure, 0.0).mean(axis=0)
     else:  # no obligation anywhere: the mean of zeros
         commitment = np.zeros(len(gov.platform))
+    factor = model.money.platform_factor  # the country's size and price level
     for b in candidates:
         blk = cat[int(b)]
+        cost = blk.platform_cost * factor
         national = blocks.benefit[b] * pop * skills * pv * cp.expected_coverage
-        ratio = national * gov.priority * (0.5 + gov.leadership) / max(blk.platform_cost, 1.0)
+        ratio = national * gov.priority * (0.5 + gov.leadership) / max(cost, 1.0)
         ratio += commitment[b]
         hazard = 1.0 if commitment[b] > 0 else cp.build_hazard  # the law obliges a review now
         p = hazard / (1.0 + np.exp(-(ratio - 1.0) / dp.logit_scale))
-        yearly = blk.platform_cost / max(blk.platform_quarters / 4.0, 1.0)
+        yearly = cost / max(blk.platform_quarters / 4.0, 1.0)
         if u[b] < p and yearly <= gov.free_budget:
             if overruns is None:
                 overruns = overrun(u_ovr, model.params.implementation)
-            total = blk.platform_cost * (1.0 + cp.platform_overrun_scale * overruns[b])
+            total = cost * (1.0 + cp.platform_overrun_scale * overruns[b])
             gov.platform[b] = BUILDING
             gov.since[b] = model.quarter
             quarters = max(blk.platform_quarters, 1)  # a zero build time means "next quarter"
             gov.remaining[b] = quarters
             gov.due[b] = total
             gov.instalment[b] = total / quarters
+            gov.overrun_share[b] = max(total - cost, 0.0) / total if total > 0 else 0.0
             gov.free_budget -= yearly

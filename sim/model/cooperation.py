@@ -100,6 +100,18 @@ def _eligible(model: EGovModel) -> tuple:
     )
 
 
+def costs(model: EGovModel) -> tuple[float, float]:
+    """(founding cost, running cost per member and year) in the country's prices (EUR).
+
+    The parameters are at Danish prices (docs/ODD.md §7.1, country scale).
+    """
+    price = model.money.price_level
+    return (
+        price * model.params.cooperation.founding_cost,
+        price * model.params.regional.centre_cost_per_member,
+    )
+
+
 def region_year(reg: RegionalGovernment, u_host: float) -> None:
     """New year of region ``reg``: maybe found a centre; reserve the year's host share.
 
@@ -113,7 +125,8 @@ def region_year(reg: RegionalGovernment, u_host: float) -> None:
     if coop.region_body[r] < 0 and mine.any():
         n_small = float(small(model)[mine].sum())
         expected = rp.centre_founding_share * n_small
-        cost = cr.host_cost(cp.founding_cost, rp.centre_cost_per_member, expected, cp.member_share)
+        founding, per_member = costs(model)
+        cost = cr.host_cost(founding, per_member, expected, cp.member_share)
         share = n_small / mine.sum()
         free, priority = rs.free_budget[r], rs.priority[r]
         if cr.region_founds(cp.enabled, share, rp.centre_small_share, u_host, priority, cost, free):
@@ -121,8 +134,8 @@ def region_year(reg: RegionalGovernment, u_host: float) -> None:
             coop.host[k], coop.region_body[r] = r, k
             coop.n_bodies += 1
             rs.hosts_centre[r] = True
-            rs.free_budget[r] -= cp.founding_cost
-            model.ledger.spend("regional", cp.founding_cost, "shared centre founding")
+            rs.free_budget[r] -= founding
+            model.ledger.spend("regional", founding, "shared centre founding")
     rs.free_budget[r] -= 4.0 * host_share(model, r)
 
 
@@ -132,7 +145,7 @@ def host_share(model: EGovModel, r: int) -> float:
     if k < 0:
         return 0.0
     members = float(model.coop.size[k])
-    cost = model.params.regional.centre_cost_per_member
+    cost = costs(model)[1]
     return (1.0 - model.params.cooperation.member_share) * cost * members / 4.0
 
 
@@ -154,13 +167,14 @@ def municipal_stage(model: EGovModel, u_join: np.ndarray) -> None:
     if model.quarter % 4 == 0:
         rng = model.streams.cooperation
         u_start, u_accept, order = rng.random(st.n), rng.random(st.n), rng.permutation(st.n)
+        founding, per_member = costs(model)
         if cp.enabled:
             terms = (
                 cp.group_probability,
                 cp.group_min_members,
                 cp.group_max_members,
-                cp.founding_cost,
-                rp.centre_cost_per_member,
+                founding,
+                per_member,
             )
             coop.n_bodies, paid = ck.form_groups(
                 coop.bodies, _eligible(model), order, u_start, u_accept, terms,
@@ -173,7 +187,7 @@ def municipal_stage(model: EGovModel, u_join: np.ndarray) -> None:
     terms = (
         rp.centre_join_probability,
         cp.group_max_members,
-        rp.centre_cost_per_member,
+        costs(model)[1],
         cp.member_share,
     )
     ck.join(coop.bodies, _eligible(model), u_join, terms, model.effects.trust_region_pos)
@@ -189,11 +203,11 @@ def _pay_fees(model: EGovModel) -> None:
     is booked as an operating allocation and spent (as running costs, §7.5): it
     shows in municipal spending but leaves the project envelope alone.
     """
-    st, coop, rp = model.state, model.coop, model.params.regional
+    st, coop = model.state, model.coop
     total = ck.fees(
         coop.bodies,
         st.population,
-        rp.centre_cost_per_member,
+        costs(model)[1],
         model.params.cooperation.member_share,
         coop.fees,
     )

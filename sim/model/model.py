@@ -26,7 +26,9 @@ from sim.model.agents import CentralGovernment, Municipality, RegionalGovernment
 from sim.model.block_arrays import block_arrays
 from sim.model.blocks import Catalogue, load_catalogue
 from sim.model.central import LIVE
+from sim.model.cost_split import CostSplit
 from sim.model.countries import build_country
+from sim.model.country_money import country_money
 from sim.model.effects import Effects, InstrumentLike
 from sim.model.expectations import ExpectationState
 from sim.model.kernels import neighbours
@@ -93,13 +95,17 @@ class EGovModel(mesa.Model):
         self.catalogue = catalogue if catalogue is not None else load_catalogue()
         self.streams = Streams(*self.rng.spawn(len(Streams._fields)))
         self.country = build_country(self.params.country, self.streams.init)
+        self.money = country_money(self.params, float(self.country.population.sum()))
+        self.cost_split = CostSplit(self.country.n_municipalities, len(self.catalogue))
         self.state = init_municipal_state(
             self.country, self.catalogue, self.params, self.streams.init
         )
         self.rstate = init_regional_state(
             self.country, self.catalogue, self.params, self.streams.init
         )
-        self.blocks = block_arrays(self.catalogue, self.params.leadership.central_branding)
+        self.blocks = block_arrays(
+            self.catalogue, self.params.leadership.central_branding, self.money.price_level
+        )
         self.choice_rule = choice_rule
         self.expectations = ExpectationState.start(self.coverage())
         self.degree = np.asarray(self.country.adjacency.sum(axis=1)).ravel()

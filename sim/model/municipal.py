@@ -24,6 +24,7 @@ from sim.model.kernels import grants as gk
 from sim.model.kernels import implement as ik
 from sim.model.rules import decision as dr
 from sim.model.rules.implementation import overrun
+from sim.model.state import IMPLEMENTING
 
 if TYPE_CHECKING:
     from sim.model.model import EGovModel
@@ -69,6 +70,7 @@ def progress(model: EGovModel, u: np.ndarray) -> float:
     """Advance, pay and settle every implementation; returns the euros paid."""
     rec, views = model.records, model.views
     paid = np.empty(u.size)
+    cells = np.flatnonzero(model.state.status == IMPLEMENTING)  # the kernel's order
     n_paid, n_done = ik.progress(
         rec.implementation,
         rec.blocks,
@@ -82,8 +84,8 @@ def progress(model: EGovModel, u: np.ndarray) -> float:
     if n_done:
         model.adoption_changed()
     total = float(np.add.reduce(paid[:n_paid]))
-    if total > 0:
-        model.ledger.spend("municipal", total, "integration")
+    if total > 0:  # integration, migration and overrun parts as fixed at the start
+        model.cost_split.book(model.ledger, "municipal", cells, paid[:n_paid])
     return total
 
 
@@ -183,6 +185,8 @@ def begin(model: EGovModel, starts: dk.DecideOut, order: np.ndarray, u_ovr: np.n
     ik.start_cells(rec.decision, starts, views.work, st.gross_cost, u_ovr, tuple(new))
     settle_grants(model, new, order)
     new.total[:] = new.base * (1.0 + ip.local_overrun_scale * overrun(new.u, ip))
+    mig = model.params.decision.migration_cost_share * st.gross_cost[new.ri, new.bi]
+    model.cost_split.open(new.ri, new.bi, new.base, np.where(new.migrating, mig, 0.0), new.total)
     ik.open_cells(
         rec.implementation,
         rec.blocks,

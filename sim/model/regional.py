@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.model import cooperation
+from sim.model.cost_split import OVERRUN
+from sim.model.country_money import integration_cost
 from sim.model.effects import GrantOffer, GrantPool
 from sim.model.expectations import expected_network
 from sim.model.kernels import benefits as bk
@@ -67,7 +69,7 @@ def region_gross_cost(model: EGovModel) -> np.ndarray:
     eff = effective_population(pop, bp.scale_breaks, bp.scale_rates)
     fixed = np.array([b.integration_fixed for b in model.catalogue])
     per_cap = np.array([b.integration_per_capita for b in model.catalogue])
-    return fixed[None, :] + eff[:, None] * per_cap[None, :]
+    return integration_cost(fixed, per_cap, pop, eff, bp, model.money.price_level)
 
 
 def adoption_stage(model: EGovModel) -> None:
@@ -117,7 +119,10 @@ def _pay_starts(model: EGovModel, starts: np.ndarray, cost: np.ndarray, u_ovr: n
     for b in np.flatnonzero(starts.any(axis=0)):
         fits = starts[:, b]
         actual = cost[fits, b] * (1.0 + ip.local_overrun_scale * overrun(u_ovr[fits, b], ip))
-        model.ledger.spend("regional", float(actual.sum()), "own integration")
+        over = np.maximum(actual - cost[fits, b], 0.0)  # an underrun books no overrun
+        model.ledger.spend("regional", float((actual - over).sum()), "own integration")
+        if over.sum() > 0:
+            model.ledger.spend("regional", float(over.sum()), OVERRUN)
 
 
 def region_skills(model: EGovModel) -> np.ndarray:

@@ -19,6 +19,7 @@ import numpy as np
 
 from sim.model.blocks import Catalogue
 from sim.model.country import Country, size_class
+from sim.model.country_money import integration_cost, price_level
 from sim.model.fastmath import clip
 from sim.model.params import ModelParams
 
@@ -134,7 +135,7 @@ def draw_attributes(
     """
     m, bud, lp, tp, cp = pop.size, params.budget, params.leadership, params.trust, params.citizens
     noise = rng.lognormal(-0.5 * bud.ict_dispersion**2, bud.ict_dispersion, m)
-    out = {"ict_budget": bud.ict_per_capita * pop * noise}
+    out = {"ict_budget": bud.ict_per_capita * price_level(params) * pop * noise}
     out["priority"] = beta_draw(rng, bud.priority_mean, bud.priority_concentration, m)
     autonomy_mean = lp.autonomy_small + (lp.autonomy_large - lp.autonomy_small) * (1 - rural)
     out["autonomy"] = beta_draw(rng, autonomy_mean, lp.autonomy_concentration, m)
@@ -162,7 +163,7 @@ def init_municipal_state(
     eff_pop = effective_population(pop, bud.scale_breaks, bud.scale_rates)
     fixed = np.array([blk.integration_fixed for blk in catalogue])
     per_cap = np.array([blk.integration_per_capita for blk in catalogue])
-    gross = fixed[None, :] + eff_pop[:, None] * per_cap[None, :]
+    gross = integration_cost(fixed, per_cap, pop, eff_pop, bud, price_level(params))
     zeros = np.zeros((m, b))
     return MunicipalState(
         n=m,
@@ -254,7 +255,7 @@ def init_regional_state(
     return RegionalState(
         n=r,
         population=pop,
-        budget=params.budget.regional_per_capita * pop,
+        budget=params.budget.regional_per_capita * price_level(params) * pop,
         free_budget=np.zeros(r),
         priority=beta_draw(
             rng, params.budget.priority_mean, params.budget.priority_concentration, r

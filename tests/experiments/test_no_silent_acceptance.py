@@ -29,13 +29,13 @@ def test_synthetic_only_key_by_set_on_default_preset(capsys):
     assert err == (
         f"error {base} (--set country.n_municipalities=5000): country.n_municipalities = 5000 "
         "is not used by this preset; expected for country.name = 'denmark' only the keys "
-        "['name', 'island_links']"
+        "['name', 'island_links', 'price_level']"
     )
 
 
 def test_preset_key_lists():
     assert set(PRESET_KEYS["synthetic"]) >= {"n_municipalities", "n_regions", "size_distribution"}
-    assert PRESET_KEYS["denmark"] == ("island_links",)
+    assert PRESET_KEYS["denmark"] == ("island_links", "price_level")
 
 
 def test_real_only_key_on_synthetic(tmp_path):

@@ -106,3 +106,89 @@ def test_a_mandate_beyond_the_envelope_is_booked_as_reallocated_money():
     cap = sc.params.budget.mandate_reallocation_share * model.state.ict_budget.sum() * 30 / 4
     assert 0 < moved <= cap * (1 + 1e-9)
     assert np.all(model.state.realloc_left >= -1e-6)
+
+
+class _Starts:
+    """Every implementation start as decided: cell, base, migration part and total.
+
+    Recorded where the municipal stage opens the cells (``implement.open_cells``), so
+    the expected overrun and migration flows are summed from the decisions, not from
+    the ledger's own split.
+    """
+
+    def __init__(self, model: EGovModel) -> None:
+        self.model = model
+        self.rows: list[tuple[int, int, float, float, float]] = []
+
+    def wrap(self, original):
+        def open_cells(rule, blocks, q, new, *rest):
+            ri, bi, _, migrating, base, _, _, total = new
+            share = self.model.params.decision.migration_cost_share
+            gross = self.model.state.gross_cost[ri, bi]
+            for k in range(ri.size):
+                mig = share * gross[k] if migrating[k] else 0.0
+                self.rows.append((int(ri[k]), int(bi[k]), base[k], mig, total[k]))
+            return original(rule, blocks, q, new, *rest)
+
+        return open_cells
+
+    def expected(self) -> tuple[float, float]:
+        """(overrun, migration) paid so far: each start's parts times its share paid."""
+        st = self.model.state
+        latest = {(i, b): k for k, (i, b, *_) in enumerate(self.rows)}
+        over = mig = 0.0
+        for k, (i, b, base, m, total) in enumerate(self.rows):
+            still_open = latest[(i, b)] == k and st.status[i, b] == 1  # IMPLEMENTING
+            paid = total - st.due[i, b] if still_open else total
+            fraction = paid / total if total > 0 else 0.0
+            above = max(total - base, 0.0)
+            over += fraction * above
+            mig += fraction * (total - above) * (m / base if base > 0 else 0.0)
+        return over, mig
+
+
+def _central_expected(model: EGovModel, builds: list) -> float:
+    gov = model.central
+    over = 0.0
+    for k, (b, cost, total) in enumerate(builds):
+        latest = max(j for j, row in enumerate(builds) if row[0] == b) == k
+        paid = total - gov.due[b] if latest and gov.platform[b] == 1 else total  # BUILDING
+        over += paid / total * max(total - cost, 0.0)
+    return over
+
+
+@pytest.mark.parametrize(
+    ("scenario", "sets"),
+    [("denmark_full_mix", ()), ("baseline", ("country.name=estonia",))],
+)
+def test_overruns_and_migrations_are_their_own_flows(scenario, sets, monkeypatch):
+    """Each year, the ledger's overrun and migration categories equal what the starts fixed.
+
+    Municipal: every implementation's overrun (its total above its base) and migration
+    cost (leaving a local solution), times the share of it paid so far. Central: every
+    platform build's total above its planned cost, times the share paid so far.
+    """
+    from sim.model.kernels import implement as ik
+
+    sc = load_scenario(SCENARIOS / f"{scenario}.toml", sets)
+    model = EGovModel(sc.params, sc.catalogue, sc.build_instruments(), rng=3)
+    starts = _Starts(model)
+    monkeypatch.setattr(ik, "open_cells", starts.wrap(ik.open_cells))
+    builds: list[tuple[int, float, float]] = []
+    for q in range(48):
+        before = model.central.platform.copy()
+        model.step()
+        started = (model.central.platform == 1) & (before != 1)
+        for b in np.flatnonzero(started):
+            cost = sc.catalogue.blocks[b].platform_cost * model.money.platform_factor
+            builds.append((int(b), cost, float(model.central.due[b])))
+        if (q + 1) % 4:
+            continue
+        over, mig = starts.expected()
+        led = model.ledger
+        assert led.category("municipal", "overrun") == pytest.approx(over, rel=1e-9, abs=1e-6)
+        assert led.category("municipal", "migration") == pytest.approx(mig, rel=1e-9, abs=1e-6)
+        central = _central_expected(model, builds)
+        assert led.category("central", "overrun") == pytest.approx(central, rel=1e-9, abs=1e-6)
+        assert led.spending["municipal"] == pytest.approx(model.state.spent.sum(), rel=1e-9)
+    assert led.category("municipal", "overrun") > 0 and led.category("central", "overrun") > 0

@@ -120,6 +120,15 @@ class CountryParams(Validated):
         doc="synthetic, and custom without adjacency: k nearest neighbours linked "
         "(symmetrised, mean degree ~1.2k)",
     )
+    price_level: float | None = param(
+        None,
+        unit="x Denmark",
+        bounds=(0.05, 5.0),
+        source="unset: the preset's level (sim/model/country_money.py: Eurostat price "
+        "level index of household consumption, 2020-2022 mean, relative to Denmark: "
+        "Estonia 0.63, Netherlands 0.81, Austria 0.76); synthetic and custom 1.0",
+        doc="prices relative to Denmark; multiplies every euro amount of the model",
+    )
     island_links: str = param(
         "nearest",
         unit="-",
@@ -149,6 +158,8 @@ PRESET_KEYS: dict[str, tuple[str, ...]] = {
     **{real: ("island_links",) for real in ("denmark", "estonia", "netherlands", "austria")},
 }
 PRESET_KEYS["custom"] += ("island_links",)
+for _keys in PRESET_KEYS:
+    PRESET_KEYS[_keys] += ("price_level",)
 _LAW_ONLY = {"size_sigma": "lognormal", "zipf_exponent": "zipf"}
 
 

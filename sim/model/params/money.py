@@ -59,6 +59,45 @@ class BudgetParams(Validated):
     regional_per_capita: float = param(
         2.0, unit="EUR/inhabitant/year", bounds=(0.0, 500.0), doc="regional e-government budget"
     )
+    reference_population: float = param(
+        5_932_561.0,
+        unit="inhabitants",
+        bounds=(1.0, None),
+        source="sim/data/countries/denmark.csv (2023): the country every euro figure is "
+        "written for",
+        doc="population at which platform costs and the central budget are the "
+        "catalogue's and BudgetParams' values (docs/ODD.md §7.1, country scale)",
+    )
+    platform_cost_exponent: float = param(
+        0.5,
+        unit="-",
+        bounds=(0.0, 1.0),
+        source="assumption: a national platform is mostly fixed cost (design, security, "
+        "procurement) plus a part growing with users; halfway between fixed (0) and per "
+        "inhabitant (1). Check: Estonia's derived central budget (EUR 21 M/yr) is about "
+        f"half its central ICT investment (EUR 40 M in 2018, {CAL} §4)",
+        doc="platform build cost grows as (population / reference_population) ** this "
+        "(0: Denmark-sized cost in every country)",
+    )
+    central_budget_exponent: float = param(
+        0.5,
+        unit="-",
+        bounds=(0.0, 1.0),
+        source="assumption: the central budget carries the platform portfolio, so it "
+        "follows the platform cost law (platform_cost_exponent)",
+        doc="central e-government budget grows as (population / reference_population) "
+        "** this (1: central_per_capita per inhabitant)",
+    )
+    fixed_full_population: float = param(
+        10_000.0,
+        unit="inhabitants",
+        bounds=(0.0, None),
+        source=f"assumption, after {CAL} §4 (KMD vendor curve 2006: every inhabitant up to "
+        "20k at the full rate, so small places paid by size); half that band, because 20k "
+        "halves the size gap of pattern P2 (0.084 < 0.1, docs/ODD.md §7.1)",
+        doc="below this size the fixed integration cost falls in proportion to "
+        "population (0: the full fixed cost for every municipality)",
+    )
     scale_breaks: tuple[float, ...] = param(
         (20_000.0, 30_000.0, 50_000.0),
         unit="inhabitants",
