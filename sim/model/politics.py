@@ -217,14 +217,23 @@ def central_election(model: EGovModel) -> None:
         gov.leadership, pol.central_champion = sponsor, champion
         pol.reassign[:] = True
         if stance == CONTRA:
-            stop = (gov.platform == BUILDING) & (u_stop < lp.stop_probability)
-            gov.platform[stop] = NONE
-            gov.due[stop], gov.instalment[stop], gov.remaining[stop] = 0.0, 0.0, 0
-            gov.since[stop] = model.quarter
-            n_stop = int(stop.sum())
-            pol.stopped += n_stop
-            gov.credibility *= (1.0 - model.params.central.credibility_loss) ** n_stop
+            stop_builds(model, (gov.platform == BUILDING) & (u_stop < lp.stop_probability))
     gov.priority = pol.central_programme
+
+
+def stop_builds(model: EGovModel, stop: np.ndarray) -> None:
+    """Stop the given platform builds: money spent is sunk, nothing more is owed.
+
+    The block returns to no platform (a later government may build it again) and
+    each stop costs central credibility, as a failure does.
+    """
+    gov = model.central
+    gov.platform[stop] = NONE
+    gov.due[stop], gov.instalment[stop], gov.remaining[stop] = 0.0, 0.0, 0
+    gov.since[stop] = model.quarter
+    n_stop = int(stop.sum())
+    model.politics.stopped += n_stop
+    gov.credibility *= (1.0 - model.params.central.credibility_loss) ** n_stop
 
 
 def regional_election(model: EGovModel) -> None:
