@@ -46,6 +46,7 @@ class CentralGovernment(mesa.Agent):
         self.instalment = np.zeros(nb)
         self.overrun_share = np.zeros(nb)  # part of each build payment above the cost
         self.since = np.zeros(nb, dtype=np.int32)
+        self.obliged = np.zeros(nb, dtype=bool)  # a mandate obliged the block last quarter
         self.failures = 0
         self.running: np.ndarray | None = None  # (B,) quarterly platform running cost
 

@@ -50,6 +50,8 @@ def step(gov: CentralGovernment) -> None:
     rng = model.streams.central
     nb = len(gov.platform)
     u_prog, u_fail, u_dec, u_ovr = rng.random(nb), rng.random(nb), rng.random(nb), rng.random(nb)
+    # The law in force: a contra government elected next quarter may not stop these builds.
+    gov.obliged = model.effects.mandated.any(axis=0)
     _progress_builds(gov, u_prog, u_fail)
     _retry_failed(gov)
     _decide_builds(gov, u_dec, u_ovr)
