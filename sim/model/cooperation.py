@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.country_money import fixed_part
 from sim.model.kernels import cooperation as ck
 from sim.model.rules import cooperation as cr
 
@@ -38,7 +37,7 @@ class CoopState:
     host: np.ndarray  # (K,) hosting region, -1 for an inter-municipal body
     region_body: np.ndarray  # (R,) body each region hosts, -1 for none
     base_gross: np.ndarray  # (M, B) integration cost without sharing
-    fixed: np.ndarray  # (M, B) fixed part of each member's integration cost (its prices)
+    fixed: np.ndarray  # (B,) fixed integration cost of each block
     fees: np.ndarray  # (M,) EUR/year each member pays now
     paid: np.ndarray  # (M,) EUR each municipality paid so far (founding shares and fees)
     n_bodies: int = 0
@@ -65,12 +64,7 @@ def init(model: EGovModel) -> CoopState:
         host=np.full(k, -1, dtype=np.int64),
         region_body=np.full(model.rstate.n, -1, dtype=np.int64),
         base_gross=st.gross_cost.copy(),
-        fixed=fixed_part(
-            np.array([b.integration_fixed for b in model.catalogue], dtype=float),
-            st.population,
-            model.params.budget,
-            model.money.price_level,
-        ),
+        fixed=np.array([b.integration_fixed for b in model.catalogue], dtype=float),
         fees=np.zeros(st.n),
         paid=np.zeros(st.n),
     )

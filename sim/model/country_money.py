@@ -112,19 +112,6 @@ def integration_cost(
     the (N,) population on the concave vendor curve. Below ``fixed_full_population``
     the fixed part falls in proportion to the population (0 switches this off).
     """
-    variable = price * effective[:, None] * per_capita[None, :]
-    return fixed_part(fixed, population, bp, price) + variable
-
-
-def fixed_part(
-    fixed: np.ndarray, population: np.ndarray, bp: BudgetParams, price: float
-) -> np.ndarray:
-    """(N, B) fixed part of the integration cost each adopter is charged, in its prices.
-
-    The catalogue's (B,) Danish fixed cost at the country's price level, in proportion
-    to the population below ``fixed_full_population``. Co-operation shares this part
-    (not the catalogue's raw figure), so a member never saves more than it is charged.
-    """
     full = bp.fixed_full_population
     share = np.minimum(population / full, 1.0) if full > 0 else np.ones_like(population)
-    return price * share[:, None] * fixed[None, :]
+    return price * (share[:, None] * fixed[None, :] + effective[:, None] * per_capita[None, :])
