@@ -82,9 +82,17 @@ def size_effect(params: ModelParams, reps: int) -> tuple[float, float]:
 
 
 def test_p2_larger_municipalities_adopt_earlier_denmark():
-    rho, gap = size_effect(ModelParams(), reps=4)
+    """Homburg 2013 (CAL §3): adoption rises with size; no source gives Denmark's gap.
+
+    Ten runs: the rank correlation of size and adoption quarter below -0.2, and large
+    municipalities (>= 50k) ahead of small ones (< 20k) by more than 5 points. The gap
+    was 0.13 before small municipalities paid the fixed integration cost in proportion
+    to their size (§7.1, vendor curve) and elections changed direction (§7.2); it is
+    about 0.09 now (docs/ODD.md P2 row: the former 0.1 had no source).
+    """
+    rho, gap = size_effect(ModelParams(), reps=10)
     assert rho < -0.2
-    assert gap > 0.1
+    assert gap > 0.05
 
 
 @pytest.mark.slow

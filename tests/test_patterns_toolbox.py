@@ -33,6 +33,7 @@ def runs() -> dict[str, dict[str, np.ndarray]]:
     out = {n: finals(n) for n in names}
     out["germany"] = finals("germany_mandate_without_standards")
     out["germany_baseline"] = finals("baseline", ("country.name=austria",))
+    out["austria_full_mix"] = finals("denmark_full_mix", ("country.name=austria",))
     return out
 
 
@@ -60,13 +61,27 @@ def test_p7_sanctions_alone_underperform_the_mix_at_a_similar_cost(runs):
 
 @pytest.mark.slow
 def test_p5_mandate_without_standards_stalls_and_fragments(runs):
-    ger, mix = runs["germany"], runs["denmark_full_mix"]
-    ger_base = runs["germany_baseline"]
-    # Low nationwide adoption: under half of the cells after 15 years, far below the
-    # full mix. (Below 0.35 before Austria's small municipalities pooled ICT in shared
-    # centres and inter-municipal bodies, docs/ODD.md §7.4; with pooling about 0.44.)
-    assert np.median(ger["adoption_mun"][:, -1]) < 0.5
-    assert np.median(ger["adoption_mun"][:, -1]) < np.median(mix["adoption_mun"][:, -1]) - 0.3
-    assert np.median(ger["fragmentation"][:, -1]) > np.median(mix["fragmentation"][:, -1])
-    # The mandate moves adoption a little and fragmentation more than it moves standards.
-    assert (ger["fragmentation"][:, -1] >= ger_base["fragmentation"][:, -1]).mean() >= 0.5
+    """Germany's OZG (CAL T3): about 18% of services online nationwide at its deadline.
+
+    Judged where the source measures it, at the deadline (quarter 28, five years after
+    announcement as 2017-2022), against the full mix on the same (Austrian) map, paired
+    by seed: the mandate without standards or money is under 40% of cells (0.32
+    measured: the model counts municipality x block cells, and compels the starts
+    a Danish-style deadline would; docs/ODD.md P5 row), the full mix is ahead in every
+    seed by more than 0.15 (0.17-0.32 measured), and fragmentation is at least three
+    times the voluntary baseline's and above the mix's in every seed (local builds
+    comply where no standard is set).
+    """
+    ger, mix, base = runs["germany"], runs["austria_full_mix"], runs["germany_baseline"]
+    at = 27  # the state at the deadline (quarter 28)
+    assert np.median(ger["adoption_mun"][:, at]) < 0.4
+    assert (mix["adoption_mun"][:, at] - ger["adoption_mun"][:, at] > 0.15).all()
+    frag = ger["fragmentation"][:, at]
+    assert np.median(frag) > 3 * np.median(base["fragmentation"][:, at])
+    assert (frag > mix["fragmentation"][:, at]).all()
+    # Fifteen years on, the mandate has added less adoption than fragmentation.
+    gain = ger["adoption_mun"][:, -1] - base["adoption_mun"][:, -1]
+    spread = ger["fragmentation"][:, -1] - base["fragmentation"][:, -1]
+    assert np.median(gain) < np.median(mix["adoption_mun"][:, -1] - base["adoption_mun"][:, -1])
+    assert (ger["fragmentation"][:, -1] >= base["fragmentation"][:, -1]).mean() >= 0.5
+    assert np.median(spread) > 0

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.country_money import integration_cost
 from sim.model.kernels import cooperation as ck
 from sim.model.rules import cooperation as cr
 
@@ -37,7 +38,7 @@ class CoopState:
     host: np.ndarray  # (K,) hosting region, -1 for an inter-municipal body
     region_body: np.ndarray  # (R,) body each region hosts, -1 for none
     base_gross: np.ndarray  # (M, B) integration cost without sharing
-    fixed: np.ndarray  # (B,) fixed integration cost of each block
+    fixed: np.ndarray  # (M, B) fixed part of each municipality's integration cost (EUR)
     fees: np.ndarray  # (M,) EUR/year each member pays now
     paid: np.ndarray  # (M,) EUR each municipality paid so far (founding shares and fees)
     n_bodies: int = 0
@@ -64,10 +65,25 @@ def init(model: EGovModel) -> CoopState:
         host=np.full(k, -1, dtype=np.int64),
         region_body=np.full(model.rstate.n, -1, dtype=np.int64),
         base_gross=st.gross_cost.copy(),
-        fixed=np.array([b.integration_fixed for b in model.catalogue], dtype=float),
+        fixed=fixed_part(model),
         fees=np.zeros(st.n),
         paid=np.zeros(st.n),
     )
+
+
+def fixed_part(model: EGovModel) -> np.ndarray:
+    """(M, B) the fixed part of each municipality's integration cost, as it is charged.
+
+    The same rule as the gross cost (``country_money.integration_cost``: the country's
+    price level, scaled down below ``budget.fixed_full_population``) with the
+    per-inhabitant part left out, so sharing never takes away more than was charged.
+    """
+    st = model.state
+    fixed = np.array([b.integration_fixed for b in model.catalogue], dtype=float)
+    none = np.zeros(fixed.size)
+    zero_pop = np.zeros(st.n)
+    bp, price = model.params.budget, model.money.price_level
+    return integration_cost(fixed, none, st.population, zero_pop, bp, price)
 
 
 def small(model: EGovModel) -> np.ndarray:

@@ -95,10 +95,27 @@ def test_members_connect_at_a_shared_cost(austria: EGovModel):
     shared = austria.params.cooperation.shared_fixed
     i = int(np.flatnonzero(coop.body >= 0)[0])
     k = coop.size[coop.body[i]]
-    expected = coop.base_gross[i] - shared * coop.fixed * (1.0 - 1.0 / k)
+    expected = coop.base_gross[i] - shared * coop.fixed[i] * (1.0 - 1.0 / k)
     assert np.allclose(st.gross_cost[i], expected)
     outside = coop.body < 0
     assert np.array_equal(st.gross_cost[outside], coop.base_gross[outside])
+
+
+def test_sharing_takes_away_only_the_fixed_part_that_was_charged(austria: EGovModel):
+    """The shared part is the fixed cost as charged (price level, small-place scaling).
+
+    Regression: sharing the catalogue's full Danish fixed cost made small members'
+    costs negative, so their mandated starts counted as unfunded (trust lost).
+    """
+    coop, st, bp = austria.coop, austria.state, austria.params.budget
+    fixed = np.array([b.integration_fixed for b in austria.catalogue])
+    scale = np.minimum(st.population / bp.fixed_full_population, 1.0)
+    charged = austria.money.price_level * scale[:, None] * fixed[None, :]
+    assert np.allclose(coop.fixed, charged)
+    assert (st.gross_cost > 0).all()
+    members = coop.body >= 0
+    floor = (1.0 - austria.params.cooperation.shared_fixed) * coop.fixed[members]
+    assert (st.gross_cost[members] >= floor).all()
 
 
 def test_switch_off_forms_nothing_and_keeps_other_draws():

@@ -160,8 +160,8 @@ def share_costs(body, size, base_gross, fixed, shared, gross):
         k = body[i]
         if k < 0:
             continue
-        for b in range(fixed.size):
-            gross[i, b] = cr.member_gross(base_gross[i, b], fixed[b], shared, size[k])
+        for b in range(fixed.shape[1]):
+            gross[i, b] = cr.member_gross(base_gross[i, b], fixed[i, b], shared, size[k])
 
 
 @njit
