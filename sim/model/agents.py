@@ -32,6 +32,7 @@ class CentralGovernment(mesa.Agent):
         nb = len(model.catalogue)
         self.budget_year = model.money.central_budget  # size and price level applied
         self.free_budget = 0.0
+        self.obliged_budget = 0.0  # rest of the year's budget, open to mandated builds only
         self.priority = cp.priority_mean
         self.leadership = cp.leadership
         self.credibility = cp.credibility_init
