@@ -98,9 +98,11 @@ def test_regional_centre_needs_a_regional_tier():
 REUSE_SEEDS = np.random.SeedSequence(909).spawn(8)
 
 
-def reuse_run(seed: np.random.SeedSequence, instruments: list) -> dict[str, float]:
+def reuse_run(
+    seed: np.random.SeedSequence, instruments: list, params: ModelParams | None = None
+) -> dict[str, float]:
     """Denmark, 60 quarters: adoption, integration spend per adopted cell, failure rate."""
-    model = EGovModel(instruments=instruments, rng=seed)
+    model = EGovModel(params=params, instruments=instruments, rng=seed)
     starts = 0
     for q in range(model.params.time.n_quarters):
         model.step()
@@ -116,20 +118,28 @@ def reuse_run(seed: np.random.SeedSequence, instruments: list) -> dict[str, floa
 
 
 def test_reuse_raises_adoption_lowers_spend_and_carries_lock_in_risk():
-    # Measured on 8 seeds: adoption +0.02 (7/8 higher); integration spend per adopted
-    # cell -19% (8/8); failures per start 0.212 vs 0.170 without the lock-in risk (8/8).
-    # Since elections change direction (issue 14: programmes, stopped projects,
-    # sponsored municipalities) the adoption gain measures +0.009 (8/8 higher): the
-    # floor is half of that, the sign test unchanged.
+    """[JoinedUp] (Kansas reusing Missouri's software): cheaper, so more adopt where money binds.
+
+    Adoption is judged on Austria, where small municipalities' budgets bind (+0.062
+    measured, 8/8 seeds higher); on Denmark the envelope rarely binds since small
+    places pay the fixed cost in proportion to their size (§7.1), and the gain there
+    is under 0.01. Spend and lock-in risk on Denmark: integration spend per adopted
+    cell -19% (8/8); failures per start 0.212 vs 0.170 without the lock-in risk (8/8).
+    """
+    austria = ModelParams(country=CountryParams(name="austria"))
     d_adopt, spend_ratio, d_fail = [], [], []
     for seed in REUSE_SEEDS:
         base = reuse_run(seed, [])
         reuse = reuse_run(seed, [SoftwareReuse()])
         no_risk = reuse_run(seed, [SoftwareReuse(extra_failure=0.0)])
-        d_adopt.append(reuse["adoption"] - base["adoption"])
+        at_base, at_reuse = (
+            reuse_run(seed, [], austria),
+            reuse_run(seed, [SoftwareReuse()], austria),
+        )
+        d_adopt.append(at_reuse["adoption"] - at_base["adoption"])
         spend_ratio.append(reuse["spend_per_adopted"] / base["spend_per_adopted"])
         d_fail.append(reuse["failure_rate"] - no_risk["failure_rate"])
-    assert np.mean(d_adopt) > 0.0045 and sum(d > 0 for d in d_adopt) >= 6
+    assert np.mean(d_adopt) > 0.03 and sum(d > 0 for d in d_adopt) >= 7
     assert np.mean(spend_ratio) < 0.9 and all(r < 1.0 for r in spend_ratio)
     assert np.mean(d_fail) > 0.02 and sum(d > 0 for d in d_fail) >= 7
 

@@ -62,10 +62,10 @@ class CentralParams(Validated):
         0.5, unit="share", bounds=(0.0, 1.0), doc="coverage central expects when valuing a platform"
     )
     standard_rule: bool = param(
-        False,
+        True,
         unit="-",
         source="[OECD2009] §473 'Standards' (a national competence); pattern P5 (Germany's "
-        "OZG: a mandate without standards fragments)",
+        "OZG: a mandate without standards fragments); issue 14: central decides on its own",
         doc="central fixes a live platform's interoperability standard by its own rule "
         "(false: only at start or by the standards instrument)",
     )
