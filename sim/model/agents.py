@@ -32,6 +32,7 @@ class CentralGovernment(mesa.Agent):
         nb = len(model.catalogue)
         self.budget_year = model.money.central_budget  # size and price level applied
         self.free_budget = 0.0
+        self.obliged_budget = 0.0  # rest of the year's budget, open to mandated builds only
         self.priority = cp.priority_mean
         self.leadership = cp.leadership
         self.credibility = cp.credibility_init
@@ -46,6 +47,7 @@ class CentralGovernment(mesa.Agent):
         self.instalment = np.zeros(nb)
         self.overrun_share = np.zeros(nb)  # part of each build payment above the cost
         self.since = np.zeros(nb, dtype=np.int32)
+        self.obliged = np.zeros(nb, dtype=bool)  # a mandate obliged the block last quarter
         self.failures = 0
         self.running: np.ndarray | None = None  # (B,) quarterly platform running cost
 

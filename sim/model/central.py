@@ -42,6 +42,9 @@ def new_year(gov: CentralGovernment) -> None:
     model.ledger.allocate("central", gov.budget_year)
     committed = float(np.minimum(gov.instalment * 4, gov.due).sum())
     gov.free_budget = max(gov.priority * gov.budget_year - committed, 0.0)
+    # The rest of the uncommitted budget is not free for chosen builds, but a mandate's
+    # platform is obligatory spending: it may draw on it (docs/ODD.md §7.3).
+    gov.obliged_budget = max(gov.budget_year - committed, 0.0) - gov.free_budget
 
 
 def step(gov: CentralGovernment) -> None:
@@ -50,6 +53,8 @@ def step(gov: CentralGovernment) -> None:
     rng = model.streams.central
     nb = len(gov.platform)
     u_prog, u_fail, u_dec, u_ovr = rng.random(nb), rng.random(nb), rng.random(nb), rng.random(nb)
+    # The law in force: a contra government elected next quarter may not stop these builds.
+    gov.obliged = model.effects.mandated.any(axis=0)
     _progress_builds(gov, u_prog, u_fail)
     _retry_failed(gov)
     _decide_builds(gov, u_dec, u_ovr)
@@ -158,7 +163,7 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> 
         hazard = 1.0 if commitment[b] > 0 else cp.build_hazard  # the law obliges a review now
         p = hazard / (1.0 + np.exp(-(ratio - 1.0) / dp.logit_scale))
         yearly = cost / max(blk.platform_quarters / 4.0, 1.0)
-        if u[b] < p and yearly <= gov.free_budget:
+        if u[b] < p and _afford(gov, yearly, commitment[b] > 0):
             if overruns is None:
                 overruns = overrun(u_ovr, model.params.implementation)
             total = cost * (1.0 + cp.platform_overrun_scale * overruns[b])
@@ -169,4 +174,20 @@ def _decide_builds(gov: CentralGovernment, u: np.ndarray, u_ovr: np.ndarray) -> 
             gov.due[b] = total
             gov.instalment[b] = total / quarters
             gov.overrun_share[b] = max(total - cost, 0.0) / total if total > 0 else 0.0
-            gov.free_budget -= yearly
+
+
+def _afford(gov: CentralGovernment, yearly: float, obliged: bool) -> bool:
+    """Take a build's first year from the free budget; an obliged build may use the rest.
+
+    A platform a mandate obliges is the law, not a choice of the government's programme:
+    whatever its priority, central finds the money in its uncommitted budget (as
+    municipalities find obligatory spending beyond their envelope, §7.1). The free
+    budget is drawn first. Returns False (and takes nothing) when the build does not fit.
+    """
+    room = gov.free_budget + (gov.obliged_budget if obliged else 0.0)
+    if yearly > room:
+        return False
+    from_free = min(yearly, gov.free_budget)
+    gov.free_budget -= from_free
+    gov.obliged_budget -= yearly - from_free
+    return True

@@ -16,7 +16,9 @@ or obliged by a mandate are kept, as multi-annual commitments protect priority
 against budget shocks (§7.1); projects of a municipality sponsored by a champion
 (a guardian angel, [BCS-NZ]) are kept too. A new central government scales the
 pressure of every instrument by ``1 ± leadership.central_stance_intensity`` and
-a contra government stops central platform builds the same way. Stopped projects
+a contra government stops central platform builds the same way, except those of
+platforms a mandate obliges (the law commits central to provide them, §7.3); a
+stopped platform may be built again by any later government. Stopped projects
 per quarter are the output ``stopped_projects``: stop-and-go made visible.
 
 Champions: central and each region have an e-government champion with
@@ -202,7 +204,8 @@ def central_election(model: EGovModel) -> None:
     """A new government (with chance ``turnover``): stance, programme, sponsor, champion.
 
     A re-elected government keeps its programme and sponsor. A contra government
-    stops platform builds under way with chance ``stop_probability`` each.
+    stops platform builds under way with chance ``stop_probability`` each, except
+    builds of platforms a mandate obliges (``gov.obliged``): the mandate is law.
     """
     gov, cp, lp = model.central, model.params.central, model.params.leadership
     pol, rng = model.politics, model.streams.elections
@@ -217,14 +220,24 @@ def central_election(model: EGovModel) -> None:
         gov.leadership, pol.central_champion = sponsor, champion
         pol.reassign[:] = True
         if stance == CONTRA:
-            stop = (gov.platform == BUILDING) & (u_stop < lp.stop_probability)
-            gov.platform[stop] = NONE
-            gov.due[stop], gov.instalment[stop], gov.remaining[stop] = 0.0, 0.0, 0
-            gov.since[stop] = model.quarter
-            n_stop = int(stop.sum())
-            pol.stopped += n_stop
-            gov.credibility *= (1.0 - model.params.central.credibility_loss) ** n_stop
+            under_way = (gov.platform == BUILDING) & ~gov.obliged  # a mandate is law
+            stop_builds(model, under_way & (u_stop < lp.stop_probability))
     gov.priority = pol.central_programme
+
+
+def stop_builds(model: EGovModel, stop: np.ndarray) -> None:
+    """Stop the given platform builds: money spent is sunk, nothing more is owed.
+
+    The block returns to no platform (a later government may build it again) and
+    each stop costs central credibility, as a failure does.
+    """
+    gov = model.central
+    gov.platform[stop] = NONE
+    gov.due[stop], gov.instalment[stop], gov.remaining[stop] = 0.0, 0.0, 0
+    gov.since[stop] = model.quarter
+    n_stop = int(stop.sum())
+    model.politics.stopped += n_stop
+    gov.credibility *= (1.0 - model.params.central.credibility_loss) ** n_stop
 
 
 def regional_election(model: EGovModel) -> None:

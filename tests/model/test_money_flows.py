@@ -119,6 +119,7 @@ class _Starts:
     def __init__(self, model: EGovModel) -> None:
         self.model = model
         self.rows: list[tuple[int, int, float, float, float]] = []
+        self.stopped: dict[int, float] = {}  # start -> amount paid when politics stopped it
 
     def wrap(self, original):
         def open_cells(rule, blocks, q, new, *rest):
@@ -132,6 +133,19 @@ class _Starts:
 
         return open_cells
 
+    def wrap_stop(self, original):
+        """Record what each implementation a new majority stops had paid (the rest is not owed)."""
+
+        def stop_cells(model, stop):
+            st = model.state
+            latest = {(i, b): k for k, (i, b, *_) in enumerate(self.rows)}
+            for i, b in zip(*np.nonzero(stop), strict=True):
+                k = latest[(int(i), int(b))]
+                self.stopped[k] = self.rows[k][4] - st.due[i, b]
+            return original(model, stop)
+
+        return stop_cells
+
     def expected(self) -> tuple[float, float]:
         """(overrun, migration) paid so far: each start's parts times its share paid."""
         st = self.model.state
@@ -139,7 +153,7 @@ class _Starts:
         over = mig = 0.0
         for k, (i, b, base, m, total) in enumerate(self.rows):
             still_open = latest[(i, b)] == k and st.status[i, b] == 1  # IMPLEMENTING
-            paid = total - st.due[i, b] if still_open else total
+            paid = total - st.due[i, b] if still_open else self.stopped.get(k, total)
             fraction = paid / total if total > 0 else 0.0
             above = max(total - base, 0.0)
             over += fraction * above
@@ -147,12 +161,14 @@ class _Starts:
         return over, mig
 
 
-def _central_expected(model: EGovModel, builds: list) -> float:
+def _central_expected(model: EGovModel, builds: list, stopped: dict) -> float:
+    """Central overrun paid so far; a build stopped by politics paid what it had paid then."""
     gov = model.central
     over = 0.0
     for k, (b, cost, total) in enumerate(builds):
         latest = max(j for j, row in enumerate(builds) if row[0] == b) == k
-        paid = total - gov.due[b] if latest and gov.platform[b] == 1 else total  # BUILDING
+        done = stopped.get(k, total)
+        paid = total - gov.due[b] if latest and gov.platform[b] == 1 else done  # BUILDING
         over += paid / total * max(total - cost, 0.0)
     return over
 
@@ -166,15 +182,28 @@ def test_overruns_and_migrations_are_their_own_flows(scenario, sets, monkeypatch
 
     Municipal: every implementation's overrun (its total above its base) and migration
     cost (leaving a local solution), times the share of it paid so far. Central: every
-    platform build's total above its planned cost, times the share paid so far.
+    platform build's total above its planned cost, times the share paid so far. A
+    project politics stops (``politics.stop_cells``/``stop_builds``) counts what it had
+    paid when stopped; municipal spending includes co-operation's founding shares and fees.
     """
+    from sim.model import politics
     from sim.model.kernels import implement as ik
 
     sc = load_scenario(SCENARIOS / f"{scenario}.toml", sets)
     model = EGovModel(sc.params, sc.catalogue, sc.build_instruments(), rng=3)
     starts = _Starts(model)
     monkeypatch.setattr(ik, "open_cells", starts.wrap(ik.open_cells))
+    monkeypatch.setattr(politics, "stop_cells", starts.wrap_stop(politics.stop_cells))
     builds: list[tuple[int, float, float]] = []
+    stopped_builds: dict[int, float] = {}
+
+    def stop_builds(model, stop, original=politics.stop_builds):
+        for b in np.flatnonzero(stop):
+            k = max(j for j, row in enumerate(builds) if row[0] == b)
+            stopped_builds[k] = builds[k][2] - model.central.due[b]
+        original(model, stop)
+
+    monkeypatch.setattr(politics, "stop_builds", stop_builds)
     for q in range(48):
         before = model.central.platform.copy()
         model.step()
@@ -188,7 +217,8 @@ def test_overruns_and_migrations_are_their_own_flows(scenario, sets, monkeypatch
         led = model.ledger
         assert led.category("municipal", "overrun") == pytest.approx(over, rel=1e-9, abs=1e-6)
         assert led.category("municipal", "migration") == pytest.approx(mig, rel=1e-9, abs=1e-6)
-        central = _central_expected(model, builds)
+        central = _central_expected(model, builds, stopped_builds)
         assert led.category("central", "overrun") == pytest.approx(central, rel=1e-9, abs=1e-6)
-        assert led.spending["municipal"] == pytest.approx(model.state.spent.sum(), rel=1e-9)
+        spent = model.state.spent.sum() + model.coop.paid.sum()  # cells + co-operation
+        assert led.spending["municipal"] == pytest.approx(spent, rel=1e-9)
     assert led.category("municipal", "overrun") > 0 and led.category("central", "overrun") > 0

@@ -236,3 +236,32 @@ def test_an_entrepreneur_takes_off_one_to_two_years_earlier():
         diffs.append((first[0] - first[1]).mean())
     mean, _, low, _, _ = mean_ci(np.array(diffs))
     assert 3.0 <= mean <= 10.0 and low > 0, (mean, low)
+
+
+def test_a_contra_government_does_not_stop_the_builds_a_mandate_obliges(monkeypatch):
+    """The mandate is law: only voluntary builds are stopped, and they can be rebuilt."""
+    from sim.model import central
+
+    model = EGovModel(small(turnover=1.0, stop_probability=1.0), rng=5)
+    gov = model.central
+    gov.platform[[1, 2]] = central.BUILDING
+    gov.due[[1, 2]] = 1e6
+    gov.obliged[:] = False
+    gov.obliged[1] = True
+    monkeypatch.setattr(politics, "stances", lambda rng, n, tide: np.full(n, politics.CONTRA))
+    politics.central_election(model)
+    assert gov.platform[1] == central.BUILDING and gov.due[1] == 1e6
+    assert gov.platform[2] == central.NONE and gov.due[2] == 0.0  # may be built again
+
+
+def test_an_obliged_build_may_use_the_budget_beyond_the_free_share():
+    """Obligatory spending: the free budget first, then the rest of the uncommitted budget."""
+    from sim.model import central
+
+    gov = EGovModel(small(), rng=5).central
+    gov.free_budget, gov.obliged_budget = 10.0, 100.0
+    assert not central._afford(gov, 50.0, obliged=False)
+    assert (gov.free_budget, gov.obliged_budget) == (10.0, 100.0)
+    assert central._afford(gov, 50.0, obliged=True)
+    assert (gov.free_budget, gov.obliged_budget) == (0.0, 60.0)
+    assert not central._afford(gov, 70.0, obliged=True)
