@@ -60,7 +60,7 @@ def test_central_standard_rule_lowers_fragmentation():
     (measured -0.038 [-0.047, -0.029], 12 seeds) and of at least 0.05 under a mandate
     without standards (measured -0.17), where the instrument's cut was 0.134.
     """
-    on, off = params(central={"standard_rule": True}), ModelParams()
+    on, off = params(central={"standard_rule": True}), params(central={"standard_rule": False})
     mean, _, hi = paired("fragmentation", on, off)
     assert hi < 0 and mean < -0.01
 

@@ -105,7 +105,7 @@ def test_switched_on_rules_that_never_trigger_leave_the_run_unchanged():
         standard_coverage=1.0,
     )  # fmt: skip
     a = EGovModel(params=quiet, rng=11).run(40).datacollector.model_vars
-    b = EGovModel(rng=11).run(40).datacollector.model_vars
+    b = EGovModel(params=with_central(standard_rule=False), rng=11).run(40).datacollector.model_vars
     assert a["adoption_mun"] == b["adoption_mun"]
     assert a["fragmentation"] == b["fragmentation"]
 
