@@ -95,13 +95,22 @@ def _progress_builds(gov: CentralGovernment, u_prog: np.ndarray, u_fail: np.ndar
     n_failed = int(failed.sum())
     if n_failed:
         gov.failures += n_failed
-        gov.credibility *= (1.0 - cp.credibility_loss) ** n_failed
+        lose_credibility(gov, n_failed)
         shock = model.params.trust.failure_shock * n_failed
         model.effects.trust_central_neg += shock
         model.effects.region_trust_neg += shock
     n_live = int((done & ~failed).sum())
     if n_live:
         gov.credibility += (1.0 - gov.credibility) * (1.0 - (1.0 - cp.credibility_gain) ** n_live)
+
+
+def lose_credibility(gov: CentralGovernment, n: int) -> None:
+    """Central's delivery record after ``n`` platform builds that came to nothing.
+
+    A failed build and a build stopped by a new government both cost
+    ``central.credibility_loss`` of the credibility each (docs/ODD.md §7.2, §7.3).
+    """
+    gov.credibility *= (1.0 - gov.model.params.central.credibility_loss) ** n
 
 
 def _book_build(model, pay: np.ndarray, overrun_share: np.ndarray) -> None:  # noqa: ANN001

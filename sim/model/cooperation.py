@@ -41,6 +41,8 @@ class CoopState:
     fixed: np.ndarray  # (M, B) fixed part of each municipality's integration cost (EUR)
     fees: np.ndarray  # (M,) EUR/year each member pays now
     paid: np.ndarray  # (M,) EUR each municipality paid so far (founding shares and fees)
+    small: np.ndarray  # (M,) bool: small enough to pool (fixed for the run)
+    limit: np.ndarray  # (M,) EUR/year: the most each member's fee may be (fixed for the run)
     n_bodies: int = 0
 
     @property
@@ -68,6 +70,8 @@ def init(model: EGovModel) -> CoopState:
         fixed=fixed_part(model),
         fees=np.zeros(st.n),
         paid=np.zeros(st.n),
+        small=small(model),
+        limit=limits(model),
     )
 
 
@@ -99,17 +103,17 @@ def limits(model: EGovModel) -> np.ndarray:
 
 
 def _eligible(model: EGovModel) -> tuple:
-    st, adj = model.state, model.country.adjacency
+    st, adj, coop = model.state, model.country.adjacency, model.coop
     return tuple(
         ck.Eligible(
-            small(model),
+            coop.small,
             st.centre_member,
             st.region,
-            model.coop.region_body,
+            coop.region_body,
             st.trust_region,
             st.autonomy,
             st.population,
-            limits(model),
+            coop.limit,
             adj.indptr,
             adj.indices,
         )
@@ -139,7 +143,7 @@ def region_year(reg: RegionalGovernment, u_host: float) -> None:
     rs, rp, cp, coop = model.rstate, model.params.regional, model.params.cooperation, model.coop
     mine = reg.mine
     if coop.region_body[r] < 0 and mine.any():
-        n_small = float(small(model)[mine].sum())
+        n_small = float(coop.small[mine].sum())
         expected = rp.centre_founding_share * n_small
         founding, per_member = costs(model)
         cost = cr.host_cost(founding, per_member, expected, cp.member_share)

@@ -69,7 +69,7 @@ def build_clubs(population: np.ndarray, size: int) -> Clubs:
 
 
 def club_share(model: EGovModel, flags: np.ndarray) -> np.ndarray:
-    """(M, k) share of each municipality's club with the flag set (0 without clubs)."""
+    """(M, B) share of each municipality's club with the flag set (0 without clubs)."""
     c = model.clubs
     if c.empty:
         return np.zeros(flags.shape)

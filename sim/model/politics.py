@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model.central import BUILDING, NONE
+from sim.model.central import BUILDING, NONE, lose_credibility
 from sim.model.state import IMPLEMENTING, LOCAL, beta_draw, draw_roles
 
 if TYPE_CHECKING:
@@ -237,7 +237,7 @@ def stop_builds(model: EGovModel, stop: np.ndarray) -> None:
     gov.since[stop] = model.quarter
     n_stop = int(stop.sum())
     model.politics.stopped += n_stop
-    gov.credibility *= (1.0 - model.params.central.credibility_loss) ** n_stop
+    lose_credibility(gov, n_stop)
 
 
 def regional_election(model: EGovModel) -> None:
